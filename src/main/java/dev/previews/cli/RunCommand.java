@@ -1,0 +1,54 @@
+package dev.previews.cli;
+
+import dev.previews.operator.PreviewOperator;
+import dev.previews.policy.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `run`: the operator against the current kubeconfig or the in-cluster service account. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs the operator against the cluster of the current kubeconfig (KUBECONFIG or ~/.kube/config),",
+        "or the in-cluster service account when running in a pod. Stops cleanly on SIGTERM or Ctrl-C."})
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = {"-n", "--namespaces"}, split = ",", paramLabel = "NS",
+      description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES). Default: all namespaces.")
+  List<String> namespaces;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    OperatorConfig config = OperatorConfig.defaults();
+    List<String> watched = namespaces != null ? namespaces : fromEnv("WATCH_NAMESPACES");
+    config = config.withNamespaces(new LinkedHashSet<>(watched));
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    log.info("connecting to {} (watching {})", client.getMasterUrl(),
+        config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
+    PreviewOperator operator = new PreviewOperator(client, config, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping");
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    operator.start();
+    stopped.await();
+    return 0;
+  }
+
+  private static List<String> fromEnv(String name) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? List.of()
+        : List.of(value.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}

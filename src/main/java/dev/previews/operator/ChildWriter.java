@@ -1,0 +1,102 @@
+package dev.previews.operator;
+
+import dev.previews.api.PreviewDeployment;
+import dev.previews.policy.JsonSubset;
+import dev.previews.workload.Ownership;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes a preview's children with plain create, JSON merge patch and delete: no server-side apply,
+ * the same against the sandbox's mock API and a real cluster. Writes only when the object read from
+ * the cache no longer holds what the preview wants, so an idle operator writes nothing.
+ */
+public final class ChildWriter {
+  private final KubernetesClient client;
+  private final KubernetesSerialization json;
+
+  /** The API server refused an object the preview asked for (HTTP 422): the spec is at fault. */
+  public static final class Rejected extends RuntimeException {
+    public Rejected(String message) {
+      super(message);
+    }
+  }
+
+  /** An object of that name exists and is not this preview's: the operator leaves it alone. */
+  public static final class NotOurs extends RuntimeException {
+    public NotOurs(String message) {
+      super(message);
+    }
+  }
+
+  public ChildWriter(KubernetesClient client) {
+    this.client = client;
+    this.json = client.getKubernetesSerialization();
+  }
+
+  /** Creates the object when absent, patches it when it drifted; returns what the server answered, or null when nothing was written. */
+  public <T extends HasMetadata> T ensure(PreviewDeployment owner, T desired, T actual) {
+    if (actual == null) {
+      return create(owner, desired);
+    }
+    if (matches(desired, actual)) {
+      return null;
+    }
+    try {
+      return client.resource(desired).patch(PatchContext.of(PatchType.JSON_MERGE), json.asJson(desired));
+    } catch (KubernetesClientException e) {
+      throw translate(e, desired);
+    }
+  }
+
+  /** Creates the object; an existing object of this preview counts as created, anyone else's is refused. */
+  public <T extends HasMetadata> T create(PreviewDeployment owner, T desired) {
+    try {
+      return client.resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        T existing = client.resource(desired).get();
+        if (existing != null && !Ownership.isOwnedBy(existing, owner)) {
+          throw new NotOurs(desired.getKind() + " " + desired.getMetadata().getName()
+              + " already exists and does not belong to this preview; delete or rename it");
+        }
+        return existing;
+      }
+      throw translate(e, desired);
+    }
+  }
+
+  /** Whether the actual object holds the desired labels, annotations, owner references and spec. */
+  public boolean matches(HasMetadata desired, HasMetadata actual) {
+    JsonNode want = json.convertValue(desired, JsonNode.class);
+    JsonNode have = json.convertValue(actual, JsonNode.class);
+    ((ObjectNode) want).remove("status");
+    ObjectNode wantMeta = (ObjectNode) want.get("metadata");
+    wantMeta.retain("labels", "annotations", "ownerReferences");
+    return JsonSubset.contains(have, want);
+  }
+
+  /** Deletes an object the operator created; one that is already gone is fine. */
+  public void delete(HasMetadata object, DeletionPropagation propagation) {
+    try {
+      client.resource(object).withPropagationPolicy(propagation).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) throw e;
+    }
+  }
+
+  private RuntimeException translate(KubernetesClientException e, HasMetadata desired) {
+    if (e.getCode() == 422 || e.getCode() == 400) {
+      String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      return new Rejected("the API server refused " + desired.getKind() + " " + desired.getMetadata().getName() + ": " + detail);
+    }
+    return e;
+  }
+}

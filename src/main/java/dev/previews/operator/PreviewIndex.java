@@ -1,0 +1,138 @@
+package dev.previews.operator;
+
+import dev.previews.api.Phase;
+import dev.previews.api.PreviewDeployment;
+import dev.previews.policy.Admission;
+import dev.previews.policy.Timestamps;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the operator knows about all previews at once: the informer's cache indexed by namespace and
+ * by branch, and the ledger of admitted previews. The ledger records an admission the moment it is
+ * made, before the status that says so reaches the cache, so that concurrent reconciles never admit
+ * more previews than the limit.
+ */
+public final class PreviewIndex {
+  private static final String BY_NAMESPACE = "previews.dev/by-namespace";
+  private static final String BY_BRANCH = "previews.dev/by-branch";
+  private IndexerResourceCache<PreviewDeployment> cache;
+  private final Map<String, Set<String>> admitted = new HashMap<>();
+
+  void attach(IndexerResourceCache<PreviewDeployment> primaryCache) {
+    this.cache = primaryCache;
+    cache.addIndexers(Map.of(
+        BY_NAMESPACE, p -> List.of(p.getMetadata().getNamespace()),
+        BY_BRANCH, p -> p.getSpec() == null || p.getSpec().getBranch() == null ? List.of()
+            : List.of(branchKey(p.getMetadata().getNamespace(), p.getSpec().getBranch()))));
+  }
+
+  private static String branchKey(String namespace, String branch) {
+    return namespace + "\u0000" + branch;
+  }
+
+  public List<PreviewDeployment> inNamespace(String namespace) {
+    return cache.byIndex(BY_NAMESPACE, namespace);
+  }
+
+  /** The live preview that holds the branch: the oldest one naming it in the namespace. */
+  public Optional<PreviewDeployment> branchHolder(PreviewDeployment self) {
+    List<PreviewDeployment> claimants = new ArrayList<>(cache.byIndex(BY_BRANCH,
+        branchKey(self.getMetadata().getNamespace(), self.getSpec().getBranch())));
+    claimants.removeIf(p -> isDeleting(p) && !sameObject(p, self));
+    if (claimants.stream().noneMatch(p -> sameObject(p, self))) {
+      claimants.add(self);
+    }
+    return claimants.stream().min(Comparator.comparing(PreviewIndex::candidate, Admission.ORDER));
+  }
+
+  /** Previews of the namespace that name the branch, other than this one. */
+  public List<PreviewDeployment> othersOnBranch(String namespace, String branch, String self) {
+    return cache.byIndex(BY_BRANCH, branchKey(namespace, branch)).stream()
+        .filter(p -> !p.getMetadata().getName().equals(self)).toList();
+  }
+
+  /** Admits the preview under the namespace's limit, or says how full the namespace is. */
+  public synchronized Admission.Decision admit(PreviewDeployment self, int limit) {
+    String namespace = self.getMetadata().getNamespace();
+    Set<String> holders = new HashSet<>();
+    Set<String> present = new HashSet<>();
+    List<Admission.Candidate> waiting = new ArrayList<>();
+    for (PreviewDeployment p : inNamespace(namespace)) {
+      present.add(p.getMetadata().getName());
+      if (sameObject(p, self)) continue;
+      if (holdsSlot(p)) {
+        holders.add(p.getMetadata().getName());
+      } else if (waitsForSlot(p)) {
+        waiting.add(candidate(p));
+      }
+    }
+    if (holdsSlot(self)) {
+      holders.add(self.getMetadata().getName());
+    }
+    for (String name : admitted.getOrDefault(namespace, Set.of())) {
+      if (present.contains(name) || name.equals(self.getMetadata().getName())) {
+        holders.add(name);
+      }
+    }
+    Admission.Decision decision = Admission.decide(candidate(self), holders, waiting, limit);
+    if (decision.admitted()) {
+      admitted.computeIfAbsent(namespace, n -> new HashSet<>()).add(self.getMetadata().getName());
+    }
+    return decision;
+  }
+
+  /** The preview no longer holds a slot (deleted or expired). */
+  public synchronized void release(String namespace, String name) {
+    Set<String> names = admitted.get(namespace);
+    if (names != null) {
+      names.remove(name);
+      if (names.isEmpty()) admitted.remove(namespace);
+    }
+  }
+
+  /** Previews in the namespace waiting for a slot. */
+  public List<PreviewDeployment> waiting(String namespace) {
+    return inNamespace(namespace).stream().filter(PreviewIndex::waitsForSlot).toList();
+  }
+
+  /** A preview holds a slot from its admission until it is deleted or expires. */
+  public static boolean holdsSlot(PreviewDeployment p) {
+    var s = p.getStatus();
+    return !isDeleting(p) && s != null && s.getCommit() != null
+        && s.getPhase() != Phase.Expired && s.getPhase() != Phase.LimitExceeded;
+  }
+
+  /** A preview waits for a slot until it is admitted, unless its spec or plan keeps it out. */
+  public static boolean waitsForSlot(PreviewDeployment p) {
+    if (isDeleting(p) || holdsSlot(p)) return false;
+    var s = p.getStatus();
+    if (s == null || s.getPhase() == null) return true;
+    return switch (s.getPhase()) {
+      case Pending, Provisioning, LimitExceeded -> true;
+      case Expired -> p.getSpec() != null && !p.getSpec().getCommit().equals(s.getCommit());
+      default -> false;
+    };
+  }
+
+  static boolean isDeleting(PreviewDeployment p) {
+    return p.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  private static boolean sameObject(PreviewDeployment a, PreviewDeployment b) {
+    return a.getMetadata().getName().equals(b.getMetadata().getName());
+  }
+
+  static Admission.Candidate candidate(PreviewDeployment p) {
+    Instant created = Timestamps.parse(p.getMetadata().getCreationTimestamp());
+    return new Admission.Candidate(p.getMetadata().getName(), created);
+  }
+}

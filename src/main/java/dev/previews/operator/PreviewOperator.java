@@ -1,0 +1,65 @@
+package dev.previews.operator;
+
+import dev.previews.policy.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator: java-operator-sdk configured for plain create / update / merge-patch writes (no
+ * server-side apply, so the mock API of the sandbox and tests runs the production code path), with
+ * the preview reconciler registered for the configured namespaces.
+ */
+public final class PreviewOperator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PreviewOperator.class);
+  private final Operator operator;
+  private final PreviewReconciler reconciler;
+
+  public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
+    this(client, config, clock, o -> {});
+  }
+
+  public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock,
+      Consumer<ConfigurationServiceOverrider> extra) {
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withCloseClientOnStop(false)
+          .withStopOnInformerErrorDuringStartup(true);
+      extra.accept(o);
+    });
+    this.reconciler = new PreviewReconciler(client, config, clock);
+    operator.register(reconciler, o -> {
+      if (config.namespaces().isEmpty()) {
+        o.watchingAllNamespaces();
+      } else {
+        o.settingNamespaces(config.namespaces());
+      }
+    });
+  }
+
+  public PreviewOperator start() {
+    operator.start();
+    log.info("preview-operator started");
+    return this;
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  public ExpiryTimer expiryTimer() {
+    return reconciler.expiryTimer();
+  }
+
+  @Override
+  public void close() {
+    reconciler.expiryTimer().close();
+    operator.stop();
+  }
+}

@@ -1,0 +1,200 @@
+package dev.previews.sandbox;
+
+import dev.previews.policy.PreviewNames;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the part of the controllers and kubelets a mock API server does not have: it marks a
+ * preview's Deployment available and finishes its seed Job, by writing their status as the
+ * Deployment and Job controllers would. Used by the sandbox and, as one fixture, by the tests.
+ *
+ * <p>In automatic mode Deployments become available {@code delay} after they appear (or change),
+ * and seed Jobs finish {@code delay} after they appear: they fail when the seed container has the
+ * environment variable {@value #OUTCOME_ENV}{@code =fail} (printing {@value #OUTPUT_ENV} as the
+ * seed's last output), and succeed otherwise. The methods below do the same on demand.
+ */
+public final class WorkloadSimulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkloadSimulator.class);
+  public static final String OUTCOME_ENV = "SANDBOX_SEED_RESULT";
+  public static final String OUTPUT_ENV = "SANDBOX_SEED_OUTPUT";
+
+  private final KubernetesClient client;
+  private final Duration delay;
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "workload-simulator");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  public WorkloadSimulator(KubernetesClient client, Duration delay) {
+    this.client = client;
+    this.delay = delay;
+  }
+
+  /** Starts the automatic mode: every preview Deployment becomes available, every seed Job finishes. */
+  public WorkloadSimulator start() {
+    informers.add(client.apps().deployments().inAnyNamespace().withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
+        .inform(handler(d -> {
+          if (!isAvailable(d)) later(() -> markAvailable(d.getMetadata().getNamespace(), d.getMetadata().getName()));
+        })));
+    informers.add(client.batch().v1().jobs().inAnyNamespace().withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
+        .inform(handler(j -> {
+          if (!isFinished(j)) later(() -> finishByEnvironment(j.getMetadata().getNamespace(), j.getMetadata().getName()));
+        })));
+    return this;
+  }
+
+  private <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
+    return new ResourceEventHandler<>() {
+      @Override public void onAdd(T obj) { onChange.accept(obj); }
+      @Override public void onUpdate(T oldObj, T newObj) { onChange.accept(newObj); }
+      @Override public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
+    };
+  }
+
+  private void later(Runnable action) {
+    executor.schedule(() -> {
+      try {
+        action.run();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) log.warn("simulator: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        log.warn("simulator: {}", e.toString());
+      }
+    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes the status the Deployment controller writes once every replica is available. */
+  public void markAvailable(String namespace, String name) {
+    Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+    if (d == null || d.getMetadata().getDeletionTimestamp() != null || isAvailable(d)) return;
+    int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    String now = now();
+    patchStatus("deployments", d.getMetadata().getNamespace(), name, Map.of(
+        "observedGeneration", Objects.requireNonNullElse(d.getMetadata().getGeneration(), 1L),
+        "replicas", replicas, "updatedReplicas", replicas, "readyReplicas", replicas, "availableReplicas", replicas,
+        "conditions", List.of(
+            Map.of("type", "Available", "status", "True", "reason", "MinimumReplicasAvailable",
+                "message", "Deployment has minimum availability.", "lastTransitionTime", now, "lastUpdateTime", now),
+            Map.of("type", "Progressing", "status", "True", "reason", "NewReplicaSetAvailable",
+                "message", "ReplicaSet \"" + name + "\" has successfully progressed.", "lastTransitionTime", now,
+                "lastUpdateTime", now))));
+  }
+
+  /** Writes the status of a Deployment whose rollout stopped progressing (ProgressDeadlineExceeded). */
+  public void markStalled(String namespace, String name, String message) {
+    String now = now();
+    patchStatus("deployments", namespace, name, Map.of(
+        "replicas", 1, "updatedReplicas", 1, "unavailableReplicas", 1,
+        "conditions", List.of(Map.of("type", "Progressing", "status", "False", "reason", "ProgressDeadlineExceeded",
+            "message", message, "lastTransitionTime", now, "lastUpdateTime", now))));
+  }
+
+  /** Finishes a seed Job as its environment asks (see the class comment). */
+  public void finishByEnvironment(String namespace, String name) {
+    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    if (job == null || isFinished(job)) return;
+    List<EnvVar> env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    String outcome = envValue(env, OUTCOME_ENV);
+    if ("fail".equalsIgnoreCase(outcome)) {
+      String output = Objects.requireNonNullElse(envValue(env, OUTPUT_ENV), "seed: simulated failure");
+      failSeed(namespace, name, output);
+    } else {
+      succeedSeed(namespace, name);
+    }
+  }
+
+  /** Writes the status the Job controller writes when the seed's pod succeeded. */
+  public void succeedSeed(String namespace, String name) {
+    String now = now();
+    patchStatus("jobs", namespace, name, Map.of("succeeded", 1, "completionTime", now, "startTime", now,
+        "conditions", List.of(Map.of("type", "Complete", "status", "True", "lastProbeTime", now, "lastTransitionTime", now))));
+  }
+
+  /**
+   * Creates the seed's failed pod (with its container termination message, as a kubelet writes it
+   * under FallbackToLogsOnError) and writes the status the Job controller writes at its backoff limit.
+   */
+  public void failSeed(String namespace, String name, String output) {
+    failSeed(namespace, name, output, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+  }
+
+  public void failSeed(String namespace, String name, String output, String reason, String message) {
+    String now = now();
+    Pod pod = new PodBuilder()
+        .withNewMetadata().withName(name + "-" + Long.toHexString(System.nanoTime() & 0xfffff)).withNamespace(namespace)
+          .withLabels(Map.of("job-name", name)).endMetadata()
+        .withNewSpec().addNewContainer().withName("seed").withImage("seed").endContainer().withRestartPolicy("Never").endSpec()
+        .withNewStatus().withPhase("Failed")
+          .addNewContainerStatus().withName("seed").withImage("seed").withImageID("").withReady(false).withRestartCount(0)
+            .withNewState().withNewTerminated().withExitCode(1).withReason("Error").withMessage(output)
+              .withFinishedAt(now).endTerminated().endState()
+          .endContainerStatus()
+        .endStatus()
+        .build();
+    client.pods().inNamespace(namespace).resource(pod).create();
+    patchStatus("jobs", namespace, name, Map.of("failed", 1, "startTime", now,
+        "conditions", List.of(Map.of("type", "Failed", "status", "True", "reason", reason, "message", message,
+            "lastProbeTime", now, "lastTransitionTime", now))));
+  }
+
+  private void patchStatus(String kind, String namespace, String name, Map<String, Object> status) {
+    String body = client.getKubernetesSerialization().asJson(Map.of("status", status));
+    if (kind.equals("deployments")) {
+      client.apps().deployments().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+    } else {
+      client.batch().v1().jobs().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+    }
+  }
+
+  static boolean isAvailable(Deployment d) {
+    Long generation = d.getMetadata().getGeneration();
+    int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    return d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
+        && d.getStatus().getAvailableReplicas() == replicas
+        && (generation == null || Objects.equals(d.getStatus().getObservedGeneration(), generation));
+  }
+
+  static boolean isFinished(Job j) {
+    return j.getStatus() != null && j.getStatus().getConditions() != null
+        && j.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+  }
+
+  private static String envValue(List<EnvVar> env, String name) {
+    return env == null ? null : env.stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst().orElse(null);
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    executor.shutdownNow();
+  }
+}

@@ -1,20 +1,19 @@
 package dev.previews.operator;
 
 import dev.previews.api.PreviewDeployment;
+import dev.previews.policy.JsonMerge;
 import dev.previews.policy.JsonSubset;
 import dev.previews.workload.Ownership;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a preview's children with plain create, JSON merge patch and delete: no server-side apply,
+ * Writes a preview's children with plain create, update (PUT) and delete: no server-side apply,
  * the same against the sandbox's mock API and a real cluster. Writes only when the object read from
  * the cache no longer holds what the preview wants, so an idle operator writes nothing.
  */
@@ -41,7 +40,13 @@ public final class ChildWriter {
     this.json = client.getKubernetesSerialization();
   }
 
-  /** Creates the object when absent, patches it when it drifted; returns what the server answered, or null when nothing was written. */
+  /**
+   * Creates the object when absent, updates it when it drifted; returns what the server answered,
+   * or null when nothing was written. An update lays the desired fields over the object read from
+   * the cache and PUTs it with that object's resourceVersion: a concurrent change answers 409 and the
+   * reconcile runs again on fresh state.
+   */
+  @SuppressWarnings("unchecked")
   public <T extends HasMetadata> T ensure(PreviewDeployment owner, T desired, T actual) {
     if (actual == null) {
       return create(owner, desired);
@@ -49,8 +54,11 @@ public final class ChildWriter {
     if (matches(desired, actual)) {
       return null;
     }
+    JsonNode merged = JsonMerge.overlay(json.convertValue(actual, JsonNode.class), json.convertValue(desired, JsonNode.class));
+    T update = (T) json.convertValue(merged, actual.getClass());
+    update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
     try {
-      return client.resource(desired).patch(PatchContext.of(PatchType.JSON_MERGE), json.asJson(desired));
+      return client.resource(update).update();
     } catch (KubernetesClientException e) {
       throw translate(e, desired);
     }

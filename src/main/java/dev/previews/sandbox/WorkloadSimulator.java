@@ -10,8 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.previews.policy.JsonMerge;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -161,13 +162,20 @@ public final class WorkloadSimulator implements AutoCloseable {
             "lastProbeTime", now, "lastTransitionTime", now))));
   }
 
+  /**
+   * Lays the status over the object's and writes the whole object back (the mock API keeps a
+   * built-in kind's status only through a write of the object itself, and its merge patch appends
+   * to lists instead of replacing them).
+   */
   private void patchStatus(String kind, String namespace, String name, Map<String, Object> status) {
-    String body = client.getKubernetesSerialization().asJson(Map.of("status", status));
-    if (kind.equals("deployments")) {
-      client.apps().deployments().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), body);
-    } else {
-      client.batch().v1().jobs().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), body);
-    }
+    var json = client.getKubernetesSerialization();
+    HasMetadata current = kind.equals("deployments")
+        ? client.apps().deployments().inNamespace(namespace).withName(name).get()
+        : client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    if (current == null) return;
+    JsonNode merged = JsonMerge.overlay(json.convertValue(current, JsonNode.class),
+        json.convertValue(Map.of("status", status), JsonNode.class));
+    client.resource(json.convertValue(merged, current.getClass())).update();
   }
 
   static boolean isAvailable(Deployment d) {

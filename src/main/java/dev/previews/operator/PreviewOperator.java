@@ -20,10 +20,19 @@ public final class PreviewOperator implements AutoCloseable {
   private final PreviewReconciler reconciler;
 
   public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
-    this(client, config, clock, o -> {});
+    this(client, config, clock, PreviewObserver.NONE, o -> {});
   }
 
   public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock,
+      Consumer<ConfigurationServiceOverrider> extra) {
+    this(client, config, clock, PreviewObserver.NONE, extra);
+  }
+
+  /**
+   * @param observer told of status transitions, expiries and deletions (metrics)
+   * @param extra further java-operator-sdk settings (leader election, metrics, threads)
+   */
+  public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer,
       Consumer<ConfigurationServiceOverrider> extra) {
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -33,7 +42,7 @@ public final class PreviewOperator implements AutoCloseable {
           .withStopOnInformerErrorDuringStartup(true);
       extra.accept(o);
     });
-    this.reconciler = new PreviewReconciler(client, config, clock);
+    this.reconciler = new PreviewReconciler(client, config, clock, observer);
     operator.register(reconciler, o -> {
       if (config.namespaces().isEmpty()) {
         o.watchingAllNamespaces();

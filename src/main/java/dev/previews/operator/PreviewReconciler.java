@@ -76,6 +76,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private final Clock clock;
   private final ChildWriter writer;
   private final EventRecorder events;
+  private final PreviewObserver observer;
   private final PreviewIndex index = new PreviewIndex();
   private final SimpleInboundEventSource<PreviewDeployment> wakeUps = new SimpleInboundEventSource<>("wake-ups");
   private final ExpiryTimer expiryTimer;
@@ -83,8 +84,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private InformerEventSource<Deployment, PreviewDeployment> deployments;
   private InformerEventSource<Job, PreviewDeployment> jobs;
 
-  public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock) {
+  public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
     this.client = client;
+    this.observer = observer;
     this.config = config;
     this.clock = clock;
     this.writer = new ChildWriter(client);
@@ -150,6 +152,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     if (after.equals(before)) {
       return UpdateControl.noUpdate();
     }
+    observer.statusChanged(preview, before, after);
     preview.setStatus(after);
     return UpdateControl.patchStatus(preview);
   }
@@ -167,6 +170,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     String namespace = preview.getMetadata().getNamespace();
     String name = preview.getMetadata().getName();
     expiryTimer.cancel(ResourceID.fromResource(preview));
+    observer.deleted(preview);
     index.release(namespace, name);
     wakeWaiters(namespace, name);
     if (preview.getSpec() != null && preview.getSpec().getBranch() != null) {
@@ -288,10 +292,12 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       if (plan.expiry() == ExpiryPolicy.Delete) {
         events.record(preview, EventRecorder.Type.Normal, "Expired", message + "; deleting the preview");
         client.resource(preview).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        observer.expired(preview, plan.expiry());
         deleted = true;
         return true;
       }
       deprovision();
+      observer.expired(preview, plan.expiry());
       String note = message + "; its workloads were deleted, push a new commit to provision it again";
       condition(PROVISIONED, FALSE, Provisioned.EXPIRED, note);
       condition(READY, FALSE, Provisioned.EXPIRED, note);

@@ -196,7 +196,9 @@ public final class Benchmark {
 
   private PreviewOperator start(KubernetesClient client, OperatorConfig config, Reconciles reconciles) {
     return new PreviewOperator(client, config, Clock.systemUTC(), dev.previews.operator.PreviewObserver.NONE,
-        o -> o.withConcurrentReconciliationThreads(settings.concurrency()).withMetrics(reconciles)).start();
+        o -> o.withConcurrentReconciliationThreads(settings.concurrency()).withMetrics(reconciles)
+            // a stop lets the reconciles under way finish, so that the restart's writes are all counted
+            .withReconciliationTerminationTimeout(Duration.ofSeconds(30))).start();
   }
 
   private void awaitReady(String phase, ReadyClock clock) throws InterruptedException {

@@ -382,9 +382,12 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       }
       status.setUrl(PreviewNames.serviceUrl(name, namespace));
 
-      DeploymentHealth.Health health = deployment == null
+      // A Deployment created just now is judged by what the server answered, so that the reconcile
+      // its creation event triggers reports the same message and has nothing to write.
+      Deployment current = deployment != null ? deployment : written;
+      DeploymentHealth.Health health = current == null
           ? new DeploymentHealth.Health(DeploymentHealth.State.PROGRESSING, "creating Deployment " + name)
-          : DeploymentHealth.of(deployment);
+          : DeploymentHealth.of(current);
       switch (health.state()) {
         case AVAILABLE -> condition(PROVISIONED, TRUE, Provisioned.AVAILABLE,
             "backend for commit " + status.getShortCommit() + " is available: " + health.message());

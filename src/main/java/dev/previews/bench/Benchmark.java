@@ -31,7 +31,8 @@ import java.util.function.IntConsumer;
  */
 public final class Benchmark {
   /** The parameters of one run. */
-  public record Settings(int previews, int namespaces, int concurrency, Duration timeout, int probeRounds) {}
+  public record Settings(int previews, int namespaces, int concurrency, Duration timeout, int probeRounds,
+      boolean stockMock) {}
 
   private static final double MIB = 1024.0 * 1024.0;
   private final Settings settings;
@@ -51,12 +52,13 @@ public final class Benchmark {
     out.put("namespaces", settings.namespaces());
     out.put("concurrency", settings.concurrency());
     Map<String, Object> mock = new LinkedHashMap<>();
+    mock.put("dispatcher", settings.stockMock() ? "stock" : "indexed");
     out.put("mock", mock);
 
     // ---- lower bound -------------------------------------------------------------------------
     say("lower bound: %d previews, no operator", settings.previews());
     Map<String, Object> lower;
-    try (BenchApi api = new BenchApi()) {
+    try (BenchApi api = new BenchApi(settings.stockMock())) {
       mock.put("empty", api.probe(settings.probeRounds()));
       api.createNamespaces(workload.namespaceNames());
       var before = api.log().snapshot();
@@ -72,7 +74,7 @@ public final class Benchmark {
     out.put("lowerBound", lower);
 
     // ---- the operator ------------------------------------------------------------------------
-    try (BenchApi api = new BenchApi()) {
+    try (BenchApi api = new BenchApi(settings.stockMock())) {
       api.createNamespaces(workload.namespaceNames());
       OperatorConfig config = OperatorConfig.defaults()
           .withPlan(new Plan("starter", Duration.ofDays(5), Math.max(100_000, settings.previews()), ExpiryPolicy.Delete));
@@ -105,6 +107,7 @@ public final class Benchmark {
         out.put("burstRatio", (double) burst.get("wallSeconds") / (double) lower.get("wallSeconds"));
         out.put("apiCost", apiCost(calls));
         mock.put("full", api.probe(settings.probeRounds()));
+        mock.put("dispatchers", api.dispatcherSpeed(workload.namespace(0), workload.name(0), settings.probeRounds()));
 
         // steady state: every preview reconciled again, nothing changed
         say("steady state: forced resync of %d Ready previews", settings.previews());

@@ -105,8 +105,9 @@ public final class Report {
     out.append(String.format(Locale.ROOT, "preview-operator benchmark, %s; %s CPUs, %s, max heap %s MiB; load %s -> %s%n",
         doc.get("date"), machine.get("cpus"), machine.get("java"), machine.get("maxHeapMiB"),
         doc.get("loadBefore"), doc.get("loadAfter")));
-    out.append(String.format(Locale.ROOT, "namespaces %s, concurrency %s (reconciler threads = lower-bound workers = creators)%n%n",
-        runs.get(0).get("namespaces"), runs.get(0).get("concurrency")));
+    out.append(String.format(Locale.ROOT, "namespaces %s, concurrency %s (reconciler threads = lower-bound workers = creators), "
+            + "mock dispatcher %s%n%n", runs.get(0).get("namespaces"), runs.get(0).get("concurrency"),
+        ((Map<String, Object>) runs.get(0).get("mock")).get("dispatcher")));
     List<String[]> rows = new ArrayList<>();
     List<String> head = new ArrayList<>();
     head.add("previews");
@@ -135,6 +136,8 @@ public final class Report {
     row(rows, runs, "mock: GET / PUT us, empty store", r -> f(num(r, "mock.empty.getMicros"), 0) + " / " + f(num(r, "mock.empty.updateMicros"), 0));
     row(rows, runs, "mock: GET / PUT us, full store", r -> f(num(r, "mock.full.getMicros"), 0) + " / " + f(num(r, "mock.full.updateMicros"), 0)
         + " (" + f(num(r, "mock.full.storedObjects"), 0) + " obj)");
+    row(rows, runs, "mock: dispatcher lookup us, stock / indexed", r -> f(num(r, "mock.dispatchers.stockLookupMicros"), 1) + " / "
+        + f(num(r, "mock.dispatchers.indexedLookupMicros"), 1) + " (" + f(num(r, "mock.dispatchers.storedObjects"), 0) + " obj)");
     row(rows, runs, "mock: ms per request in burst / busy s", r -> f(num(r, "burst.mockMillisPerRequest.all"), 2) + " / " + f(num(r, "burst.mockMillisPerRequest.busySeconds"), 1));
     row(rows, runs, "burst CPU s: process / mock / reconcilers", r -> f(num(r, "burst.cpuSeconds.process"), 1) + " / "
         + f(num(r, "burst.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "burst.cpuSeconds.reconcilers"), 1));

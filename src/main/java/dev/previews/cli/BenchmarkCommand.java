@@ -54,6 +54,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
       description = "Longest wait of each phase (default: 60s, or 100ms per preview when that is longer).")
   Duration timeout;
 
+  @Option(names = "--stock-mock",
+      description = "Serve the API with fabric8's CRUD dispatcher as it is (it scans every stored object on every request) "
+          + "instead of the same dispatcher with an index by namespace and name.")
+  boolean stockMock;
+
   @Option(names = {"-v", "--verbose"}, description = "Show the operator's log lines (they cost time; off by default).")
   boolean verbose;
 
@@ -82,7 +87,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     doc.put("runs", runs);
     for (int n : previews) {
       Duration limit = timeout != null ? timeout : Duration.ofMillis(Math.max(60_000L, 100L * n));
-      Benchmark.Settings settings = new Benchmark.Settings(n, namespaces, concurrency, limit, quick ? 20 : 500);
+      Benchmark.Settings settings = new Benchmark.Settings(n, namespaces, concurrency, limit, quick ? 20 : 500, stockMock);
       runs.add(new Benchmark(settings, System.out).run());
     }
     doc.put("loadAfter", loadAverage());

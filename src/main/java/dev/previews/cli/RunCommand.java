@@ -1,7 +1,11 @@
 package dev.previews.cli;
 
 import dev.previews.operator.PreviewOperator;
+import dev.previews.policy.ConfigLoader;
 import dev.previews.policy.OperatorConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
@@ -22,14 +26,29 @@ public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   @Option(names = {"-n", "--namespaces"}, split = ",", paramLabel = "NS",
-      description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES). Default: all namespaces.")
+      description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES); overrides the configuration file's. Default: all namespaces.")
   List<String> namespaces;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Operator configuration (plans, defaultPlan, ingress.hostTemplate, namespaces), YAML "
+          + "(env PREVIEW_OPERATOR_CONFIG). Default: built-in plans starter (5d, 40) and professional (14d, 300).")
+  Path configFile;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    OperatorConfig config = OperatorConfig.defaults();
+    OperatorConfig config;
+    try {
+      config = loadConfig();
+    } catch (ConfigLoader.ConfigException e) {
+      spec.commandLine().getErr().println("preview-operator: bad configuration: " + e.getMessage());
+      return 2;
+    }
     List<String> watched = namespaces != null ? namespaces : fromEnv("WATCH_NAMESPACES");
-    config = config.withNamespaces(new LinkedHashSet<>(watched));
+    if (!watched.isEmpty()) {
+      config = config.withNamespaces(new LinkedHashSet<>(watched));
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     log.info("connecting to {} (watching {})", client.getMasterUrl(),
         config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
@@ -44,6 +63,15 @@ public final class RunCommand implements Callable<Integer> {
     operator.start();
     stopped.await();
     return 0;
+  }
+
+  /** The configuration file named by --config or PREVIEW_OPERATOR_CONFIG, else the defaults. */
+  OperatorConfig loadConfig() throws ConfigLoader.ConfigException {
+    Path file = configFile;
+    if (file == null && System.getenv("PREVIEW_OPERATOR_CONFIG") != null && !System.getenv("PREVIEW_OPERATOR_CONFIG").isBlank()) {
+      file = Path.of(System.getenv("PREVIEW_OPERATOR_CONFIG"));
+    }
+    return file == null ? OperatorConfig.defaults() : ConfigLoader.load(file);
   }
 
   private static List<String> fromEnv(String name) {

@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  * (recreating on a new commit), seed, and report. Every step writes only what changed.
  *
  * <p>Reconciles run on every event, deletions included (no finalizer: children go through garbage
- * collection), so that a deleted preview frees its slot and its branch at once.
+ * collection), so that a deleted preview frees its slot and its branch at once; metadata-only
+ * changes count too (the reseed annotation). A reconcile that finds nothing to change writes nothing.
  */
-@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false)
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
 

@@ -35,7 +35,8 @@ class AdmissionTest {
     var refused = Admission.decide(c("z", 9), Set.of("x", "y", "w"), waiting, 3);
     assertThat(refused.admitted()).isFalse();
     assertThat(refused.message("team-a", "starter"))
-        .isEqualTo("3 of 3 previews in use in namespace team-a (plan starter); 1 older preview(s) wait ahead of this one");
+        .isEqualTo("3 of 3 previews in use in namespace team-a (plan starter); admitted oldest first when a slot frees");
+    assertThat(refused.ahead()).isEqualTo(1);
   }
 
   @Test

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** `run`: the operator against the current kubeconfig or the in-cluster service account. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Runs the operator against the cluster of the current kubeconfig (KUBECONFIG or ~/.kube/config),",
-        "or the in-cluster service account when running in a pod. Stops cleanly on SIGTERM or Ctrl-C."})
+    description = {"Run the operator against a cluster.",
+        "%nConnects with the current kubeconfig (KUBECONFIG or ~/.kube/config), or with the in-cluster "
+            + "service account when running in a pod. Logs go to stderr. Stops cleanly on SIGTERM or Ctrl-C.%n"})
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 

@@ -185,9 +185,9 @@ class SeedingTest {
       return d != null && COMMIT_B.equals(d.getMetadata().getLabels().get("previews.dev/commit"));
     });
     List<String> writes = PreviewCluster.writes(cluster.drainRequests());
-    int jobDeleted = indexOf(writes, "DELETE /apis/batch/v1/namespaces/" + NS + "/jobs/" + old.getMetadata().getName());
-    int deploymentDeleted = indexOf(writes, "DELETE /apis/apps/v1/namespaces/" + NS + "/deployments/push");
-    int deploymentCreated = indexOf(writes, "POST /apis/apps/v1/namespaces/" + NS + "/deployments");
+    int jobDeleted = PreviewCluster.indexOf(writes, "DELETE /apis/batch/v1/namespaces/" + NS + "/jobs/" + old.getMetadata().getName());
+    int deploymentDeleted = PreviewCluster.indexOf(writes, "DELETE /apis/apps/v1/namespaces/" + NS + "/deployments/push");
+    int deploymentCreated = PreviewCluster.indexOf(writes, "POST /apis/apps/v1/namespaces/" + NS + "/deployments");
     assertThat(jobDeleted).as("old seed Job deleted in %s", writes).isGreaterThanOrEqualTo(0);
     assertThat(deploymentDeleted).isGreaterThan(jobDeleted);
     assertThat(deploymentCreated).isGreaterThan(deploymentDeleted);
@@ -206,10 +206,4 @@ class SeedingTest {
         .findFirst().orElseThrow();
   }
 
-  private static int indexOf(List<String> requests, String prefix) {
-    for (int i = 0; i < requests.size(); i++) {
-      if (requests.get(i).startsWith(prefix)) return i;
-    }
-    return -1;
-  }
 }

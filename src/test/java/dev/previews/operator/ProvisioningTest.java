@@ -137,6 +137,22 @@ class ProvisioningTest {
   }
 
   @Test
+  void aCommitPushedRightAfterCreationIsProvisioned() {
+    for (int i = 0; i < 5; i++) {
+      String name = "quick-" + i;
+      cluster.create(preview(NS, name, "feature/" + name));
+      cluster.edit(NS, name, p -> {
+        p.getSpec().setCommit(COMMIT_B);
+        return p;
+      });
+      Deployment d = awaitDeploymentAtCommit(name, COMMIT_B);
+      cluster.simulator().markAvailable(NS, name);
+      cluster.awaitPreview(NS, name, p -> COMMIT_B.equals(p.getStatus().getCommit()) && p.getStatus().isTrue("Ready"));
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":b2c3d4e");
+    }
+  }
+
+  @Test
   void restoresChildrenDeletedOrEditedByHand() {
     cluster.create(preview(NS, "restore", "feature/restore"));
     cluster.makeAvailable(NS, "restore");

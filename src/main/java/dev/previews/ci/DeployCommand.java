@@ -476,8 +476,8 @@ public final class DeployCommand extends CiCommand {
     String internal = p.getStatus() != null && p.getStatus().getUrl() != null ? p.getStatus().getUrl()
         : PreviewNames.serviceUrl(name, namespace);
     if (p.getStatus() == null || p.getStatus().getExternalUrl() == null) {
-      say("note: the preview has no external URL (no Ingress host), so " + url + " is reachable only inside the cluster; "
-          + "pass --ingress-host or ask for the operator's ingress.hostTemplate");
+      say("note: no external URL (the preview has no Ingress host): " + url + " works inside the cluster only; "
+          + "see --ingress-host");
     }
     if (outputs.githubOutput) {
       Path file = Path.of(terminal.get("GITHUB_OUTPUT"));

@@ -48,11 +48,19 @@ public final class CiEnvironment {
   /** The branch and commit to deploy, and where they came from (for the progress line). */
   public record Source(String branch, String commit, String origin) {}
 
+  /** The origin of a branch and commit taken from a template file. */
+  public static final String TEMPLATE = "the template";
+
+  public static Source resolve(String branchFlag, String commitFlag, Terminal env) {
+    return resolve(branchFlag, commitFlag, env, null, null);
+  }
+
   /**
    * The branch and commit: each from its flag when given, else from the first CI whose variables are
-   * set. Fails with exit code 2 and a message naming the variables when either cannot be found.
+   * set, else (both together) from a template's spec. Fails with exit code 2 and a message naming the
+   * variables when either cannot be found.
    */
-  public static Source resolve(String branchFlag, String commitFlag, Terminal env) {
+  public static Source resolve(String branchFlag, String commitFlag, Terminal env, String templateBranch, String templateCommit) {
     Optional<Provider> ci = detect(env);
     String branch = blankToNull(branchFlag);
     String commit = blankToNull(commitFlag);
@@ -61,6 +69,11 @@ public final class CiEnvironment {
       origin = (branch != null ? "--branch and " : commit != null ? "--commit and " : "") + ci.get().name();
       if (branch == null) branch = ci.get().branch(env).orElse(null);
       if (commit == null) commit = ci.get().commit(env).orElse(null);
+    }
+    if (branch == null && commit == null && blankToNull(templateBranch) != null && blankToNull(templateCommit) != null) {
+      branch = templateBranch;
+      commit = templateCommit;
+      origin = TEMPLATE;
     }
     if (branch == null || commit == null) {
       String missing = branch == null && commit == null ? "branch and commit" : branch == null ? "branch" : "commit";

@@ -1,5 +1,6 @@
 package dev.previews.ci;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.Conditions;
 import dev.previews.api.Phase;
@@ -7,6 +8,7 @@ import dev.previews.api.PreviewDeployment;
 import dev.previews.cli.DurationConverter;
 import dev.previews.policy.PreviewNames;
 import dev.previews.policy.SpecCheck;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +75,8 @@ public final class DeployCommand extends CiCommand {
     String name;
 
     @Option(order = 4, names = {"-f", "--file"}, paramLabel = "TEMPLATE",
-        description = "PreviewDeployment manifest (YAML or JSON) to start from; branch, commit and the flags below override it.")
+        description = "PreviewDeployment manifest (YAML or JSON) to start from; the flags override its fields. Its branch, "
+            + "commit and name are used only when neither flags nor CI name a branch and commit.")
     Path template;
   }
 
@@ -181,12 +184,16 @@ public final class DeployCommand extends CiCommand {
 
   @Override
   protected int run() throws Exception {
-    CiEnvironment.Source src = CiEnvironment.resolve(source.branch, source.commit, terminal);
+    ObjectNode template = source.template == null ? PreviewManifest.empty()
+        : PreviewManifest.readTemplate(source.template, new KubernetesSerialization());
+    JsonNode templateSpec = template.path("spec");
+    CiEnvironment.Source src = CiEnvironment.resolve(source.branch, source.commit, terminal,
+        templateSpec.path("branch").asText(null), templateSpec.path("commit").asText(null));
     checkFlags();
     Instant start = terminal.clock().instant();
     try (Cluster cluster = connect()) {
       PreviewStore store = new PreviewStore(cluster);
-      ObjectNode overlay = overlay(src, store);
+      ObjectNode overlay = overlay(template, src, store);
       String name = overlay.path("metadata").path("name").asText();
       String namespace = overlay.path("metadata").path("namespace").asText();
       PreviewNames.problemWithPreviewName(name).ifPresent(p -> {
@@ -215,14 +222,23 @@ public final class DeployCommand extends CiCommand {
     }
   }
 
-  /** What deploy sets: the template, then branch, commit and the flags. */
-  private ObjectNode overlay(CiEnvironment.Source src, PreviewStore store) {
-    ObjectNode o = source.template != null
-        ? PreviewManifest.readTemplate(source.template, store.cluster().client().getKubernetesSerialization())
-        : PreviewManifest.empty();
+  /**
+   * What deploy sets: the template, then branch, commit and the flags. The name is --name, else
+   * derived from the branch; a template's own name counts only when the branch came from it too (a
+   * manifest for one branch), since a template shared by all branches must not give them one name.
+   */
+  private ObjectNode overlay(ObjectNode template, CiEnvironment.Source src, PreviewStore store) {
+    ObjectNode o = template.deepCopy();
     ObjectNode meta = PreviewManifest.at(o, "metadata");
-    if (source.name != null) meta.put("name", source.name);
-    if (!meta.hasNonNull("name")) meta.put("name", PreviewNaming.nameFor(src.branch()));
+    String templateName = meta.path("name").asText(null);
+    String name = source.name != null ? source.name
+        : templateName != null && src.origin().equals(CiEnvironment.TEMPLATE) ? templateName
+        : PreviewNaming.nameFor(src.branch());
+    if (source.name == null && templateName != null && !templateName.equals(name)) {
+      say("note: the template's metadata.name " + templateName + " is not used for branch " + src.branch()
+          + "; the name comes from the branch (pass --name to choose one)");
+    }
+    meta.put("name", name);
     if (clusterOptions.namespace != null || !meta.hasNonNull("namespace")) meta.put("namespace", store.cluster().namespace());
     preview.labels.forEach((k, v) -> PreviewManifest.at(o, "metadata", "labels").put(k, v));
     preview.annotations.forEach((k, v) -> PreviewManifest.at(o, "metadata", "annotations").put(k, v));

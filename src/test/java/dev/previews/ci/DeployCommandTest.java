@@ -214,9 +214,12 @@ class DeployCommandTest {
         apiVersion: previews.dev/v1alpha1
         kind: PreviewDeployment
         metadata:
+          name: shop-preview
           labels:
             app: shop
         spec:
+          branch: main
+          commit: c3d4e5f60718293a4b5c6d7e8f90123456789012
           backend:
             image: registry.example.com/shop/api:{{shortCommit}}
             port: 3000
@@ -230,12 +233,19 @@ class DeployCommandTest {
     CliRunner.Result r = deploy(Map.of(), "template", "--branch", "Feature/Template", "--commit", SHA_A, "-f", template.toString(),
         "--env", "LOG_LEVEL=info");
     assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(r.err()).contains("the template's metadata.name shop-preview is not used for branch Feature/Template");
     PreviewDeployment p = get("template", PreviewNaming.nameFor("Feature/Template"));
+    assertThat(p.getSpec().getCommit()).isEqualTo(SHA_A);
     assertThat(p.getMetadata().getLabels()).containsEntry("app", "shop");
     assertThat(p.getSpec().getBackend().getPort()).isEqualTo(3000);
     assertThat(p.getSpec().getBackend().getEnv()).containsExactly(new EnvVar("LOG_LEVEL", "info", null));
     assertThat(p.getSpec().getTtl()).isEqualTo("2d");
     assertThat(p.getSpec().getSeed().getCommand()).containsExactly("/app/seed");
+
+    CliRunner.Result asIs = deploy(Map.of(), "template", "-f", template.toString());
+    assertThat(asIs.code()).as(asIs.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(asIs.err()).contains("as preview shop-preview in namespace template (from the template)");
+    assertThat(get("template", "shop-preview").getSpec().getBranch()).isEqualTo("main");
 
     Path typo = Files.writeString(tmp.resolve("typo.yaml"), "spec:\n  backend:\n    imag: api:latest\n");
     CliRunner.Result refused = deploy(Map.of(), "template", "--branch", "typo", "--commit", SHA_A, "-f", typo.toString());

@@ -3,6 +3,7 @@ package dev.previews.ci;
 import ch.qos.logback.classic.Level;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ public abstract class CiCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    quietLibraries(clusterOptions.verbose);
+    Level before = quietLibraries(clusterOptions.verbose);
     try {
       return run();
     } catch (CliFailure f) {
@@ -60,6 +61,7 @@ public abstract class CiCommand implements Callable<Integer> {
     } finally {
       out().flush();
       err().flush();
+      fabric8Logger().ifPresent(l -> l.setLevel(before));
     }
   }
 
@@ -81,11 +83,18 @@ public abstract class CiCommand implements Callable<Integer> {
     return cluster.namespace();
   }
 
-  /** Library log lines (the Kubernetes client's notes on API versions, retries) only with --verbose. */
-  private static void quietLibraries(boolean verbose) {
+  /**
+   * Library log lines (the Kubernetes client's notes on API versions, retries) only with --verbose;
+   * returns the level to restore afterwards (commands also run inside test JVMs).
+   */
+  private static Level quietLibraries(boolean verbose) {
+    Level before = fabric8Logger().map(ch.qos.logback.classic.Logger::getLevel).orElse(null);
+    fabric8Logger().ifPresent(l -> l.setLevel(verbose ? Level.DEBUG : Level.ERROR));
+    return before;
+  }
+
+  private static Optional<ch.qos.logback.classic.Logger> fabric8Logger() {
     Logger fabric8 = LoggerFactory.getLogger("io.fabric8");
-    if (fabric8 instanceof ch.qos.logback.classic.Logger logback) {
-      logback.setLevel(verbose ? Level.DEBUG : Level.ERROR);
-    }
+    return fabric8 instanceof ch.qos.logback.classic.Logger logback ? Optional.of(logback) : Optional.empty();
   }
 }

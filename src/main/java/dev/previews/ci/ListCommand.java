@@ -3,6 +3,7 @@ package dev.previews.ci;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.PreviewDeployment;
+import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
     synopsisHeading = "%nUsage: ", descriptionHeading = "%n",
     parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
     description = {
-        "Lists the previews of a namespace (of all namespaces with -A), oldest first,",
+        "Lists the previews of a namespace (of all namespaces with -A), by name,",
         "with the columns of kubectl get pd -o wide: NAME, BRANCH, COMMIT, PHASE, URL,",
         "EXPIRES, AGE, PLAN, SEEDED, EXTERNAL."})
 public final class ListCommand extends CiCommand {
@@ -34,7 +35,10 @@ public final class ListCommand extends CiCommand {
     try (Cluster cluster = connect()) {
       PreviewStore store = new PreviewStore(cluster);
       String namespace = allNamespaces ? null : cluster.namespace();
-      List<PreviewDeployment> previews = store.list(namespace, selector);
+      List<PreviewDeployment> previews = store.list(namespace, selector).stream()
+          .sorted(Comparator.comparing((PreviewDeployment p) -> p.getMetadata().getNamespace())
+              .thenComparing(p -> p.getMetadata().getName()))
+          .toList();
       if (output == Format.json) {
         ObjectNode list = JsonNodeFactory.instance.objectNode();
         list.put("apiVersion", "v1");

@@ -103,9 +103,9 @@ class PreviewCommandsTest {
     List<String> lines = table.out().lines().toList();
     assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "BRANCH", "COMMIT", "PHASE", "URL", "EXPIRES", "AGE", "PLAN", "SEEDED", "EXTERNAL");
     assertThat(lines).hasSize(3);
-    assertThat(lines.get(1).split("\\s+")).startsWith("main", "main", "a1b2c3d", "Ready", "http://main.list.svc.cluster.local");
-    assertThat(lines.get(2).split("\\s+")).startsWith(feature, "feature/table", "a1b2c3d", "Ready");
-    assertThat(lines.get(2)).contains("starter").contains("True");
+    assertThat(lines.get(1).split("\\s+")).startsWith(feature, "feature/table", "a1b2c3d", "Ready");
+    assertThat(lines.get(1)).contains("starter").contains("True");
+    assertThat(lines.get(2).split("\\s+")).startsWith("main", "main", "a1b2c3d", "Ready", "http://main.list.svc.cluster.local");
 
     CliRunner.Result selected = cli(Map.of(), "list", "-n", "list", "-l", "app=shop", "-o", "json");
     assertThat(selected.code()).as(selected.toString()).isZero();

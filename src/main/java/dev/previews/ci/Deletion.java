@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
 
 /** Deleting previews and waiting until they are gone: shared by delete and prune. */
 final class Deletion {
-  @Option(names = "--no-wait", description = "Return once the deletions are requested.")
+  @Option(order = 40, names = "--no-wait", description = "Return once the deletions are requested.")
   boolean noWait;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
+  @Option(order = 41, names = "--timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
       description = "How long to wait until the previews are gone (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+  @Option(order = 42, names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
       description = "How often to check (default: ${DEFAULT-VALUE}).")
   Duration pollInterval;
 

@@ -190,15 +190,17 @@ public final class DeployCommand extends CiCommand {
     CiEnvironment.Source src = CiEnvironment.resolve(source.branch, source.commit, terminal,
         templateSpec.path("branch").asText(null), templateSpec.path("commit").asText(null));
     checkFlags();
+    ObjectNode overlay = overlay(template, src);
+    String name = overlay.path("metadata").path("name").asText();
+    PreviewNames.problemWithPreviewName(name).ifPresent(p -> {
+      throw CliFailure.invalid(p + "; pass --name with a valid one");
+    });
     Instant start = terminal.clock().instant();
     try (Cluster cluster = connect()) {
       PreviewStore store = new PreviewStore(cluster);
-      ObjectNode overlay = overlay(template, src, store);
-      String name = overlay.path("metadata").path("name").asText();
-      String namespace = overlay.path("metadata").path("namespace").asText();
-      PreviewNames.problemWithPreviewName(name).ifPresent(p -> {
-        throw CliFailure.invalid(p + "; pass --name with a valid one");
-      });
+      ObjectNode meta = PreviewManifest.at(overlay, "metadata");
+      if (clusterOptions.namespace != null || !meta.hasNonNull("namespace")) meta.put("namespace", cluster.namespace());
+      String namespace = meta.path("namespace").asText();
       say("deploying branch " + src.branch() + " at commit " + PreviewNames.shortCommit(src.commit()) + " as preview "
           + name + " in namespace " + namespace + " (from " + src.origin() + ")");
       Applied applied = apply(store, overlay, src, start);
@@ -227,7 +229,7 @@ public final class DeployCommand extends CiCommand {
    * derived from the branch; a template's own name counts only when the branch came from it too (a
    * manifest for one branch), since a template shared by all branches must not give them one name.
    */
-  private ObjectNode overlay(ObjectNode template, CiEnvironment.Source src, PreviewStore store) {
+  private ObjectNode overlay(ObjectNode template, CiEnvironment.Source src) {
     ObjectNode o = template.deepCopy();
     ObjectNode meta = PreviewManifest.at(o, "metadata");
     String templateName = meta.path("name").asText(null);
@@ -239,7 +241,6 @@ public final class DeployCommand extends CiCommand {
           + "; the name comes from the branch (pass --name to choose one)");
     }
     meta.put("name", name);
-    if (clusterOptions.namespace != null || !meta.hasNonNull("namespace")) meta.put("namespace", store.cluster().namespace());
     preview.labels.forEach((k, v) -> PreviewManifest.at(o, "metadata", "labels").put(k, v));
     preview.annotations.forEach((k, v) -> PreviewManifest.at(o, "metadata", "annotations").put(k, v));
     if (seed.reseed) {

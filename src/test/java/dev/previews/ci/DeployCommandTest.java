@@ -100,6 +100,7 @@ class DeployCommandTest {
     mine.getSpec().getBackend().setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("256Mi")).build());
     mine.getSpec().getBackend().setReadinessPath("/healthz");
     sandbox.client().resource(mine).create();
+    await().atMost(WAIT).until(() -> get("update", "cart").getStatus() != null && get("update", "cart").getStatus().isTrue("Ready"));
 
     CliRunner.Result r = deploy(Map.of(), "update", "--branch", "cart", "--commit", SHA_B, "--env", "B=3", "--env", "C=4",
         "--label", "app=shop");

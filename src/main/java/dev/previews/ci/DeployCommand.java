@@ -71,7 +71,7 @@ public final class DeployCommand extends CiCommand {
     @Option(order = 2, names = {"-c", "--commit"}, paramLabel = "SHA", description = "Commit to run, 7-40 hex characters (default: from the CI environment).")
     String commit;
 
-    @Option(order = 3, names = "--name", paramLabel = "NAME", description = "Name of the PreviewDeployment (default: the template's, else derived from the branch).")
+    @Option(order = 3, names = "--name", paramLabel = "NAME", description = "Name of the PreviewDeployment (default: derived from the branch).")
     String name;
 
     @Option(order = 4, names = {"-f", "--file"}, paramLabel = "TEMPLATE",

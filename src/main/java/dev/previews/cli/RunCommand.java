@@ -1,14 +1,17 @@
 package dev.previews.cli;
 
-import dev.previews.operator.PreviewOperator;
+import dev.previews.ops.LogFormat;
+import dev.previews.ops.OperatorProcess;
 import dev.previews.policy.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -25,25 +28,65 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES). Default: all namespaces.")
   List<String> namespaces;
 
+  // Placeholder until the configuration loader lands (the lead's --config / PREVIEW_OPERATOR_CONFIG); unused here.
+  @Option(names = "--config") Path config;
+
+  @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "${env:MANAGEMENT_PORT:-8081}",
+      description = "Port of /healthz, /readyz and /metrics on every interface (env MANAGEMENT_PORT; default: 8081; 0: any free port).")
+  int managementPort;
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Elect a leader through a coordination.k8s.io Lease, so that only one replica reconciles (default: off; turn it on with more than one replica or rolling updates).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = OperatorProcess.Options.DEFAULT_LEASE_NAME,
+      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE}",
+      description = "Namespace of the Lease (env POD_NAMESPACE; default: the namespace of the kubeconfig context or of the service account).")
+  String leaseNamespace;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-plain}",
+      description = "Log format on standard error: ${COMPLETION-CANDIDATES} (env LOG_FORMAT; default: plain).")
+  LogFormat logFormat;
+
   @Override
   public Integer call() throws InterruptedException {
+    logFormat.apply();
     OperatorConfig config = OperatorConfig.defaults();
     List<String> watched = namespaces != null ? namespaces : fromEnv("WATCH_NAMESPACES");
     config = config.withNamespaces(new LinkedHashSet<>(watched));
     KubernetesClient client = new KubernetesClientBuilder().build();
     log.info("connecting to {} (watching {})", client.getMasterUrl(),
         config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
-    PreviewOperator operator = new PreviewOperator(client, config, Clock.systemUTC());
+    OperatorProcess.Options options = processOptions();
+    AtomicReference<OperatorProcess> running = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
-      operator.close();
+      OperatorProcess process = running.get();
+      if (process != null) process.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
-    operator.start();
+    try {
+      running.set(OperatorProcess.start(client, config, Clock.systemUTC(), options));
+    } catch (RuntimeException e) {
+      log.error("the operator could not start: {}", e.getMessage(), e);
+      return 1;
+    }
     stopped.await();
     return 0;
+  }
+
+  OperatorProcess.Options processOptions() {
+    OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
+    return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private static List<String> fromEnv(String name) {

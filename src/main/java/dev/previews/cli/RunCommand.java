@@ -80,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  OperatorProcess.Options processOptions() {
+  /** The process options the command line asks for. */
+  public OperatorProcess.Options processOptions() {
     OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
     return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
   }

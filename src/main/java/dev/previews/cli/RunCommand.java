@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       running.set(OperatorProcess.start(client, config, Clock.systemUTC(), options));
     } catch (RuntimeException e) {
-      log.error("the operator could not start: {}", e.getMessage(), e);
+      log.error("the operator could not start: {}", causes(e), e);
       return 1;
     }
     stopped.await();
@@ -84,6 +84,16 @@ public final class RunCommand implements Callable<Integer> {
   public OperatorProcess.Options processOptions() {
     OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
     return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
+  }
+
+  /** The messages of the exception and its causes: "Error starting operator" alone says nothing. */
+  static String causes(Throwable e) {
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    for (Throwable t = e; t != null && messages.size() < 5; t = t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (messages.stream().noneMatch(m::contains)) messages.add(m);
+    }
+    return String.join(": ", messages);
   }
 
   private static String blankToNull(String s) {

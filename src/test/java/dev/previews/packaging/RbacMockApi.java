@@ -49,6 +49,11 @@ public final class RbacMockApi implements AutoCloseable {
     Sandbox.installCrd(server, admin);
   }
 
+  /** The API with the RBAC of deploy/ for the ServiceAccount preview-operator/preview-operator. */
+  public static RbacMockApi withDeployRbac() {
+    return new RbacMockApi(Manifests.objects(Manifests.DEPLOY), "preview-operator", "preview-operator");
+  }
+
   /** A client authenticating as the operator's ServiceAccount. */
   public KubernetesClient operatorClient(String defaultNamespace) {
     Config config = new ConfigBuilder(Config.empty())

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code preview_operator_limit_refusals_total{plan}}: previews that had to wait under the deployment limit;
  *   <li>{@code preview_operator_time_to_ready_seconds}: histogram from a preview's creation to its first Ready=True.
  * </ul>
- * Counters count transitions, once per transition: a reconcile that changes nothing counts nothing.
+ * Counters count transitions, once per transition: a reconcile that changes nothing counts nothing,
+ * and a transition reported twice (a reconcile that ran on a cache not yet holding the previous
+ * status) counts once: each is remembered by what identifies it (the seed Job, the expiry instant,
+ * the wait until it ends) until the preview is deleted.
  */
 public final class PreviewMetrics implements PreviewObserver {
   private static final Logger log = LoggerFactory.getLogger(PreviewMetrics.class);
@@ -63,6 +66,8 @@ public final class PreviewMetrics implements PreviewObserver {
   private final Timer timeToReady;
   /** Previews (by uid) already observed Ready, so that only the first Ready=True counts. */
   private final Set<String> readyOnce = ConcurrentHashMap.newKeySet();
+  /** The transitions already counted, by preview uid. */
+  private final Map<String, Set<String>> counted = new ConcurrentHashMap<>();
 
   public PreviewMetrics(MeterRegistry registry, Collection<String> configuredPlans) {
     this.registry = registry;
@@ -106,8 +111,8 @@ public final class PreviewMetrics implements PreviewObserver {
   @Override
   public void statusChanged(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
     try {
-      countSeed(before, after);
-      countRefusal(before, after);
+      countSeed(preview, before, after);
+      countRefusal(preview, before, after);
       observeReady(preview, before, after);
     } catch (RuntimeException e) {
       log.warn("metrics: {}", e.toString());
@@ -116,31 +121,46 @@ public final class PreviewMetrics implements PreviewObserver {
 
   @Override
   public void expired(PreviewDeployment preview, ExpiryPolicy policy) {
-    expiries(policy).increment();
+    String expiresAt = preview.getStatus() == null ? null : preview.getStatus().getExpiresAt();
+    if (firstTime(preview, "expiry@" + expiresAt)) {
+      expiries(policy).increment();
+    }
   }
 
   @Override
   public void deleted(PreviewDeployment preview) {
     if (preview.getMetadata().getUid() != null) {
       readyOnce.remove(preview.getMetadata().getUid());
+      counted.remove(preview.getMetadata().getUid());
     }
   }
 
-  private void countSeed(PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+  /** Whether this transition of the preview is seen for the first time (then it is remembered). */
+  private boolean firstTime(PreviewDeployment preview, String transition) {
+    String uid = preview.getMetadata().getUid();
+    return uid == null || counted.computeIfAbsent(uid, k -> ConcurrentHashMap.newKeySet()).add(transition);
+  }
+
+  private void countSeed(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
     SeedStatus now = after.getSeed();
     if (now == null || now.getFinishedAt() == null) {
       return;
     }
     SeedStatus was = before == null ? null : before.getSeed();
     boolean alreadyFinished = was != null && was.getFinishedAt() != null && Objects.equals(was.getJobName(), now.getJobName());
-    if (alreadyFinished) {
+    if (alreadyFinished || !firstTime(preview, "seed@" + now.getJobName())) {
       return;
     }
     (after.isTrue(SEED_FAILED) ? seedsFailed : seedsSucceeded).increment();
   }
 
-  private void countRefusal(PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
-    if (after.getPhase() == Phase.LimitExceeded && (before == null || before.getPhase() != Phase.LimitExceeded)) {
+  private void countRefusal(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+    if (after.getPhase() != Phase.LimitExceeded) {
+      Set<String> seen = preview.getMetadata().getUid() == null ? null : counted.get(preview.getMetadata().getUid());
+      if (seen != null) seen.remove("waiting");
+      return;
+    }
+    if ((before == null || before.getPhase() != Phase.LimitExceeded) && firstTime(preview, "waiting")) {
       refusals(after.getPlan() == null ? NO_PLAN : after.getPlan()).increment();
     }
   }

@@ -9,6 +9,7 @@ import dev.previews.policy.OperatorConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,11 +116,15 @@ class LeaderElectionTest {
     await().atMost(WAIT).until(() -> a.role() == OperatorProcess.Role.LEADER);
 
     // another holder takes the Lease over (as after a network partition)
-    api.admin().leases().inNamespace(NS).withName("preview-operator").edit(l -> {
-      l.getSpec().setHolderIdentity("someone-else");
-      l.getSpec().setLeaseDurationSeconds(3600);
-      l.getSpec().setRenewTime(ZonedDateTime.now());
-      return l;
+    // (the leader renews concurrently: a stale write answers 409, so read again and retry)
+    await().atMost(WAIT).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+      api.admin().leases().inNamespace(NS).withName("preview-operator").edit(l -> {
+        l.getSpec().setHolderIdentity("someone-else");
+        l.getSpec().setLeaseDurationSeconds(3600);
+        l.getSpec().setRenewTime(ZonedDateTime.now());
+        return l;
+      });
+      return true;
     });
 
     await().atMost(WAIT).until(() -> aLost.get() == 1);

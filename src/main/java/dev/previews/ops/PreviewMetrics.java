@@ -194,7 +194,7 @@ public final class PreviewMetrics implements PreviewObserver {
   }
 
   /** Recomputes the gauge of previews by phase and plan from these previews (the operator's cache). */
-  public void refresh(Collection<PreviewDeployment> known) {
+  public synchronized void refresh(Collection<PreviewDeployment> known) {
     Map<List<String>, Integer> counts = new TreeMap<>((a, b) -> (a.get(0) + "\0" + a.get(1)).compareTo(b.get(0) + "\0" + b.get(1)));
     Set<String> planTags = new LinkedHashSet<>(plans);
     for (Phase phase : Phase.values()) {

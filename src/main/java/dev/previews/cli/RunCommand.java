@@ -1,6 +1,7 @@
 package dev.previews.cli;
 
-import dev.previews.operator.PreviewOperator;
+import dev.previews.ops.LogFormat;
+import dev.previews.ops.OperatorProcess;
 import dev.previews.policy.ConfigLoader;
 import dev.previews.policy.OperatorConfig;
 import java.nio.file.Path;
@@ -11,8 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -37,8 +39,29 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "${env:MANAGEMENT_PORT:-8081}",
+      description = "Port of /healthz, /readyz and /metrics on every interface (env MANAGEMENT_PORT; default: 8081; 0: any free port).")
+  int managementPort;
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Elect a leader through a coordination.k8s.io Lease, so that only one replica reconciles (default: off; turn it on with more than one replica or rolling updates).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = OperatorProcess.Options.DEFAULT_LEASE_NAME,
+      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE}",
+      description = "Namespace of the Lease (env POD_NAMESPACE; default: the namespace of the kubeconfig context or of the service account).")
+  String leaseNamespace;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-plain}",
+      description = "Log format on standard error: ${COMPLETION-CANDIDATES} (env LOG_FORMAT; default: plain).")
+  LogFormat logFormat;
+
   @Override
   public Integer call() throws InterruptedException {
+    logFormat.apply();
     OperatorConfig config;
     try {
       config = loadConfig();
@@ -53,15 +76,22 @@ public final class RunCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     log.info("connecting to {} (watching {})", client.getMasterUrl(),
         config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
-    PreviewOperator operator = new PreviewOperator(client, config, Clock.systemUTC());
+    OperatorProcess.Options options = processOptions();
+    AtomicReference<OperatorProcess> running = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
-      operator.close();
+      OperatorProcess process = running.get();
+      if (process != null) process.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
-    operator.start();
+    try {
+      running.set(OperatorProcess.start(client, config, Clock.systemUTC(), options));
+    } catch (RuntimeException e) {
+      log.error("the operator could not start: {}", causes(e), e);
+      return 1;
+    }
     stopped.await();
     return 0;
   }
@@ -73,6 +103,26 @@ public final class RunCommand implements Callable<Integer> {
       file = Path.of(System.getenv("PREVIEW_OPERATOR_CONFIG"));
     }
     return file == null ? OperatorConfig.defaults() : ConfigLoader.load(file);
+  }
+
+  /** The process options the command line asks for. */
+  public OperatorProcess.Options processOptions() {
+    OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
+    return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
+  }
+
+  /** The messages of the exception and its causes: "Error starting operator" alone says nothing. */
+  static String causes(Throwable e) {
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    for (Throwable t = e; t != null && messages.size() < 5; t = t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (messages.stream().noneMatch(m::contains)) messages.add(m);
+    }
+    return String.join(": ", messages);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private static List<String> fromEnv(String name) {

@@ -21,6 +21,14 @@ class ExamplesTest {
   }
 
   @Test
+  void theShippedConfigMapHoldsAConfigurationTheOperatorAccepts() throws Exception {
+    var configMap = Serialization.unmarshal(Files.readString(Path.of("deploy", "03-configmap.yaml")),
+        io.fabric8.kubernetes.api.model.ConfigMap.class);
+    OperatorConfig config = ConfigLoader.parse(configMap.getData().get("config.yaml"));
+    assertThat(config).isEqualTo(OperatorConfig.defaults());
+  }
+
+  @Test
   void exampleConfigurationLoads() throws Exception {
     OperatorConfig config = ConfigLoader.load(Path.of("examples", "operator-config.yaml"));
     assertThat(config.plan("gitops")).get().extracting(Plan::expiry).isEqualTo(ExpiryPolicy.Deprovision);

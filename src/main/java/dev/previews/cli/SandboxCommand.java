@@ -47,9 +47,20 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Level level = root.getLevel();
     if (demo && !verbose) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
+      root.setLevel(Level.ERROR); // the table is the demo's output; the operator's log lines would bury it
     }
+    try {
+      return runSandbox();
+    } finally {
+      root.setLevel(level);
+    }
+  }
+
+  private int runSandbox() throws Exception {
     Sandbox.Options options = Sandbox.Options.defaults().withPort(port).withSimulation(simulate, simulatorDelay);
     try (Sandbox sandbox = Sandbox.start(options)) {
       Path written = sandbox.writeKubeconfig(kubeconfig);

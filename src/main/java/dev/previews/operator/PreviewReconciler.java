@@ -107,6 +107,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     namespaces = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Namespace.class, PreviewDeployment.class)
             .withName("namespaces")
+            // Namespaces are cluster-scoped: one informer for all of them, whatever namespaces the
+            // controller watches (otherwise the plan label is looked up where it is not cached).
+            .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(ns -> index.inNamespace(ns.getMetadata().getName()).stream()
                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
             .withOnUpdateFilter((before, after) -> !Objects.equals(planLabel(before), planLabel(after)))

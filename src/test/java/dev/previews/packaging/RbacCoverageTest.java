@@ -131,10 +131,8 @@ class RbacCoverageTest {
         await().atMost(WAIT).until(() -> phase(admin, "team-b", "cart").equals("Ready"));
         clock.advance(Duration.ofDays(6));
         process.operator().expiryTimer().fireDue();
-        // With watchNamespaces set, the operator (as of this commit) ignores namespace plan labels,
-        // so cart gets the default plan (short, Deprovision) and is kept as Expired, not deleted.
-        await().atMost(WAIT).until(() -> admin.resources(PreviewDeployment.class).inNamespace("team-b").withName("cart").get() == null
-            || (!watched.isEmpty() && phase(admin, "team-b", "cart").equals("Expired")));
+        // The namespace's label gives it plan starter (Delete) whether or not watchNamespaces is set.
+        await().atMost(WAIT).until(() -> admin.resources(PreviewDeployment.class).inNamespace("team-b").withName("cart").get() == null);
       } finally {
         process.close();
         simulator.close();
@@ -150,9 +148,6 @@ class RbacCoverageTest {
       unused.removeIf(GRANTED_FOR_RARE_PATHS::containsKey);
       // get reveals nothing list does not: kept where list is used (reads by name, e.g. after a 409)
       unused.removeIf(k -> k.endsWith(":get") && used.contains(k.replace(":get", ":list")));
-      if (!watched.isEmpty()) {
-        unused.remove("previews.dev/previewdeployments:delete"); // see the plan-label note above
-      }
       assertThat(unused).as("granted but not used by the operator").isEmpty();
     }
   }

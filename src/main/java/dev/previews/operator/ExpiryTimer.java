@@ -4,8 +4,13 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,12 +26,15 @@ public final class ExpiryTimer implements AutoCloseable {
   private final Clock clock;
   private final Consumer<ResourceID> wake;
   private final Map<ResourceID, Instant> due = new HashMap<>();
+  /** The same wake-ups ordered by instant, so that the next one is found without a scan. */
+  private final TreeMap<Instant, Set<ResourceID>> byInstant = new TreeMap<>();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "preview-expiry-timer");
     t.setDaemon(true);
     return t;
   });
   private ScheduledFuture<?> next;
+  private Instant armedFor;
 
   public ExpiryTimer(Clock clock, Consumer<ResourceID> wake) {
     this.clock = clock;
@@ -37,26 +45,32 @@ public final class ExpiryTimer implements AutoCloseable {
   public synchronized void wakeAt(ResourceID preview, Instant at) {
     Instant previous = at == null ? due.remove(preview) : due.put(preview, at);
     if (!java.util.Objects.equals(previous, at)) {
+      unindex(preview, previous);
+      if (at != null) byInstant.computeIfAbsent(at, i -> new HashSet<>()).add(preview);
       rearm();
     }
   }
 
   public synchronized void cancel(ResourceID preview) {
-    if (due.remove(preview) != null) rearm();
+    Instant previous = due.remove(preview);
+    if (previous != null) {
+      unindex(preview, previous);
+      rearm();
+    }
   }
 
   /** Fires every wake-up whose instant has come, then arms the timer for the next one. */
   public void fireDue() {
     Instant now = clock.instant();
-    java.util.List<ResourceID> fire = new java.util.ArrayList<>();
+    List<ResourceID> fire = new ArrayList<>();
     synchronized (this) {
-      due.entrySet().removeIf(e -> {
-        if (!e.getValue().isAfter(now)) {
-          fire.add(e.getKey());
-          return true;
+      while (!byInstant.isEmpty() && !byInstant.firstKey().isAfter(now)) {
+        for (ResourceID id : byInstant.pollFirstEntry().getValue()) {
+          due.remove(id);
+          fire.add(id);
         }
-        return false;
-      });
+      }
+      armedFor = null; // this run may be the armed one: arm again for what is left
       rearm();
     }
     fire.forEach(wake);
@@ -66,13 +80,30 @@ public final class ExpiryTimer implements AutoCloseable {
     return due.size();
   }
 
+  private void unindex(ResourceID preview, Instant at) {
+    if (at == null) return;
+    Set<ResourceID> ids = byInstant.get(at);
+    if (ids != null && ids.remove(preview) && ids.isEmpty()) {
+      byInstant.remove(at);
+    }
+  }
+
+  /**
+   * Arms the timer for the earliest wake-up. Only a change of that earliest instant re-schedules:
+   * with thousands of previews, most calls change a later one and cost O(log n).
+   */
   private void rearm() {
+    Instant first = byInstant.isEmpty() ? null : byInstant.firstKey();
+    if (java.util.Objects.equals(first, armedFor) && (first == null || next != null)) {
+      return;
+    }
     if (next != null) next.cancel(false);
     next = null;
-    due.values().stream().min(Instant::compareTo).ifPresent(first -> {
+    armedFor = first;
+    if (first != null) {
       long delay = Math.max(0, Duration.between(clock.instant(), first).toMillis());
       next = executor.schedule(this::fireDue, delay, TimeUnit.MILLISECONDS);
-    });
+    }
   }
 
   @Override

@@ -66,9 +66,16 @@ public final class PreviewOperator implements AutoCloseable {
     return reconciler.expiryTimer();
   }
 
+  /**
+   * Stops the operator, then its expiry timer: reconciles under way finish (they arm the timer)
+   * instead of failing on a timer that is already shut down.
+   */
   @Override
   public void close() {
-    reconciler.expiryTimer().close();
-    operator.stop();
+    try {
+      operator.stop();
+    } finally {
+      reconciler.expiryTimer().close();
+    }
   }
 }

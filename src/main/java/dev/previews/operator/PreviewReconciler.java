@@ -42,6 +42,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -157,8 +158,15 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       return UpdateControl.noUpdate();
     }
     observer.statusChanged(preview, before, after);
-    preview.setStatus(after);
-    return UpdateControl.patchStatus(preview);
+    // Not UpdateControl.patchStatus: java-operator-sdk 5 does not put what that returns into its cache,
+    // so a reconcile that follows at once (the seed Job's creation event, say) would still see the old
+    // status, make the same transition again and write it and its Event a second time. This writes the
+    // same JSON patch of the status, guarded by the resourceVersion, and caches the answer.
+    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(preview, context, p -> {
+      p.setStatus(after);
+      return p;
+    });
+    return UpdateControl.noUpdate();
   }
 
   private boolean holdsOrWaits(PreviewDeployment preview, PreviewDeploymentStatus status) {
@@ -378,9 +386,12 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       }
       status.setUrl(PreviewNames.serviceUrl(name, namespace));
 
-      DeploymentHealth.Health health = deployment == null
+      // A Deployment created just now is judged by what the server answered, so that the reconcile
+      // its creation event triggers reports the same message and has nothing to write.
+      Deployment current = deployment != null ? deployment : written;
+      DeploymentHealth.Health health = current == null
           ? new DeploymentHealth.Health(DeploymentHealth.State.PROGRESSING, "creating Deployment " + name)
-          : DeploymentHealth.of(deployment);
+          : DeploymentHealth.of(current);
       switch (health.state()) {
         case AVAILABLE -> condition(PROVISIONED, TRUE, Provisioned.AVAILABLE,
             "backend for commit " + status.getShortCommit() + " is available: " + health.message());

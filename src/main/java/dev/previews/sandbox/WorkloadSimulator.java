@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -77,16 +78,31 @@ public final class WorkloadSimulator implements AutoCloseable {
   }
 
   private void later(Runnable action) {
+    later(action, delay.toMillis(), 1);
+  }
+
+  /** Runs the action after the delay; a conflict or a failed request is tried again, a few times. */
+  private void later(Runnable action, long delayMillis, int attempt) {
     executor.schedule(() -> {
       try {
         action.run();
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) log.warn("simulator: {}", e.getMessage());
+        if (e.getCode() == 404) return;
+        if (attempt < MAX_ATTEMPTS) {
+          later(action, RETRY_MILLIS * attempt, attempt + 1);
+        } else {
+          log.warn("simulator: {}", e.getMessage());
+        }
+      } catch (RejectedExecutionException e) {
+        // closing
       } catch (RuntimeException e) {
         log.warn("simulator: {}", e.toString());
       }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }, delayMillis, TimeUnit.MILLISECONDS);
   }
+
+  private static final int MAX_ATTEMPTS = 5;
+  private static final long RETRY_MILLIS = 100;
 
   /** Writes the status the Deployment controller writes once every replica is available. */
   public void markAvailable(String namespace, String name) {
@@ -94,7 +110,7 @@ public final class WorkloadSimulator implements AutoCloseable {
     if (d == null || d.getMetadata().getDeletionTimestamp() != null || isAvailable(d)) return;
     int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     String now = now();
-    patchStatus("deployments", d.getMetadata().getNamespace(), name, Map.of(
+    writeStatus(d, Map.of(
         "observedGeneration", Objects.requireNonNullElse(d.getMetadata().getGeneration(), 1L),
         "replicas", replicas, "updatedReplicas", replicas, "readyReplicas", replicas, "availableReplicas", replicas,
         "conditions", List.of(
@@ -124,15 +140,19 @@ public final class WorkloadSimulator implements AutoCloseable {
       String output = Objects.requireNonNullElse(envValue(env, OUTPUT_ENV), "seed: simulated failure");
       failSeed(namespace, name, output);
     } else {
-      succeedSeed(namespace, name);
+      writeStatus(job, succeeded());
     }
   }
 
   /** Writes the status the Job controller writes when the seed's pod succeeded. */
   public void succeedSeed(String namespace, String name) {
+    patchStatus("jobs", namespace, name, succeeded());
+  }
+
+  private static Map<String, Object> succeeded() {
     String now = now();
-    patchStatus("jobs", namespace, name, Map.of("succeeded", 1, "completionTime", now, "startTime", now,
-        "conditions", List.of(Map.of("type", "Complete", "status", "True", "lastProbeTime", now, "lastTransitionTime", now))));
+    return Map.of("succeeded", 1, "completionTime", now, "startTime", now,
+        "conditions", List.of(Map.of("type", "Complete", "status", "True", "lastProbeTime", now, "lastTransitionTime", now)));
   }
 
   /**
@@ -168,11 +188,16 @@ public final class WorkloadSimulator implements AutoCloseable {
    * to lists instead of replacing them).
    */
   private void patchStatus(String kind, String namespace, String name, Map<String, Object> status) {
-    var json = client.getKubernetesSerialization();
     HasMetadata current = kind.equals("deployments")
         ? client.apps().deployments().inNamespace(namespace).withName(name).get()
         : client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
     if (current == null) return;
+    writeStatus(current, status);
+  }
+
+  /** Lays the status over the object just read and writes it back (a 409 if it changed since). */
+  private void writeStatus(HasMetadata current, Map<String, Object> status) {
+    var json = client.getKubernetesSerialization();
     JsonNode merged = JsonMerge.overlay(json.convertValue(current, JsonNode.class),
         json.convertValue(Map.of("status", status), JsonNode.class));
     client.resource(json.convertValue(merged, current.getClass())).update();

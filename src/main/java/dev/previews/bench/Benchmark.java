@@ -1,0 +1,337 @@
+package dev.previews.bench;
+
+import dev.previews.api.PreviewDeployment;
+import dev.previews.operator.PreviewOperator;
+import dev.previews.policy.ExpiryPolicy;
+import dev.previews.policy.OperatorConfig;
+import dev.previews.policy.Plan;
+import dev.previews.sandbox.WorkloadSimulator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * One benchmark run at one size: the lower bound on a fresh mock API, then the operator on another
+ * fresh one (burst, steady-state resync, commit storm, memory, restart). Returns its figures as a
+ * tree of maps, the shape of the JSON the command writes.
+ */
+public final class Benchmark {
+  /** The parameters of one run. */
+  public record Settings(int previews, int namespaces, int concurrency, Duration timeout, int probeRounds,
+      boolean stockMock) {}
+
+  private static final double MIB = 1024.0 * 1024.0;
+  private final Settings settings;
+  private final Workload workload;
+  private final PrintStream progress;
+  private final long born = System.nanoTime();
+
+  public Benchmark(Settings settings, PrintStream progress) {
+    this.settings = settings;
+    this.workload = new Workload(settings.previews(), settings.namespaces());
+    this.progress = progress;
+  }
+
+  public Map<String, Object> run() throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("previews", settings.previews());
+    out.put("namespaces", settings.namespaces());
+    out.put("concurrency", settings.concurrency());
+    Map<String, Object> mock = new LinkedHashMap<>();
+    mock.put("dispatcher", settings.stockMock() ? "stock" : "indexed");
+    out.put("mock", mock);
+
+    // ---- lower bound -------------------------------------------------------------------------
+    say("lower bound: %d previews, no operator", settings.previews());
+    Map<String, Object> lower;
+    try (BenchApi api = new BenchApi(settings.stockMock())) {
+      mock.put("empty", api.probe(settings.probeRounds()));
+      api.createNamespaces(workload.namespaceNames());
+      var before = api.log().snapshot();
+      var cpu0 = ProcessStats.cpu();
+      ReadyClock clock = LowerBound.run(api, workload, settings.concurrency(), settings.timeout());
+      var cpu1 = ProcessStats.cpu();
+      lower = timing(clock);
+      Map<String, RequestLog.Counter> calls = RequestLog.between(before, api.log().snapshot());
+      lower.put("requestsPerPreview", perPreview(calls, null));
+      lower.put("cpuSeconds", ProcessStats.cpuSecondsBetween(cpu0, cpu1));
+      lower.put("mockMillisPerRequest", mockMillis(calls));
+    }
+    out.put("lowerBound", lower);
+
+    // ---- the operator ------------------------------------------------------------------------
+    try (BenchApi api = new BenchApi(settings.stockMock())) {
+      api.createNamespaces(workload.namespaceNames());
+      OperatorConfig config = OperatorConfig.defaults()
+          .withPlan(new Plan("starter", Duration.ofDays(5), Math.max(100_000, settings.previews()), ExpiryPolicy.Delete));
+      WorkloadSimulator simulator = new WorkloadSimulator(api.client("simulator"), Duration.ZERO).start();
+      try {
+        Reconciles reconciles = new Reconciles();
+        KubernetesClient operatorClient = api.client("operator");
+        long t0 = System.nanoTime();
+        PreviewOperator operator = start(operatorClient, config, reconciles);
+        long coldStart = System.nanoTime() - t0;
+
+        // burst
+        say("burst: %d previews created at once, concurrency %d", settings.previews(), settings.concurrency());
+        ReadyClock burstClock = new ReadyClock(Workload.COMMIT_A, settings.previews());
+        api.log().listen(burstClock);
+        var before = api.log().snapshot();
+        var cpu0 = ProcessStats.cpu();
+        KubernetesClient driver = api.driver();
+        parallel(i -> {
+          burstClock.started(workload.key(i));
+          driver.resource(workload.preview(i)).create();
+        });
+        awaitReady("burst", burstClock);
+        var cpu1 = ProcessStats.cpu();
+        Map<String, RequestLog.Counter> calls = RequestLog.between(before, api.log().snapshot());
+        Map<String, Object> burst = timing(burstClock);
+        burst.put("cpuSeconds", ProcessStats.cpuSecondsBetween(cpu0, cpu1));
+        burst.put("mockMillisPerRequest", mockMillis(calls));
+        out.put("burst", burst);
+        out.put("burstRatio", (double) burst.get("wallSeconds") / (double) lower.get("wallSeconds"));
+        out.put("apiCost", apiCost(calls));
+        mock.put("full", api.probe(settings.probeRounds()));
+        mock.put("dispatchers", api.dispatcherSpeed(workload.namespace(0), workload.name(0), settings.probeRounds()));
+
+        // steady state: every preview reconciled again, nothing changed
+        say("steady state: forced resync of %d Ready previews", settings.previews());
+        before = api.log().snapshot();
+        long mark = reconciles.finished();
+        reconciles.mark();
+        long r0 = System.nanoTime();
+        for (int i = 0; i < settings.previews(); i++) {
+          operator.expiryTimer().wakeAt(new ResourceID(workload.name(i), workload.namespace(i)), Instant.EPOCH);
+        }
+        operator.expiryTimer().fireDue();
+        boolean resynced = reconciles.awaitDistinct(settings.previews(), settings.timeout());
+        long r1 = System.nanoTime();
+        calls = RequestLog.between(before, api.log().snapshot());
+        Map<String, Object> steady = new LinkedHashMap<>();
+        steady.put("reconciles", reconciles.finished() - mark);
+        steady.put("complete", resynced);
+        steady.put("seconds", (r1 - r0) / 1e9);
+        steady.put("writes", writes(calls, "operator", false));
+        steady.put("events", count(calls, "operator", "create", "events"));
+        steady.put("requests", byCall(calls, "operator", 1));
+        out.put("steadyState", steady);
+
+        // commit storm
+        say("commit storm: every preview gets a new commit");
+        ReadyClock stormClock = new ReadyClock(Workload.COMMIT_B, settings.previews());
+        api.log().listen(stormClock);
+        before = api.log().snapshot();
+        cpu0 = ProcessStats.cpu();
+        String patch = "{\"spec\":{\"commit\":\"" + Workload.COMMIT_B + "\"}}";
+        parallel(i -> {
+          stormClock.started(workload.key(i));
+          driver.resources(PreviewDeployment.class).inNamespace(workload.namespace(i)).withName(workload.name(i))
+              .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        });
+        awaitReady("commit storm", stormClock);
+        cpu1 = ProcessStats.cpu();
+        calls = RequestLog.between(before, api.log().snapshot());
+        Map<String, Object> storm = timing(stormClock);
+        storm.put("writesPerPreview", writes(calls, "operator", false) / (double) settings.previews());
+        storm.put("eventsPerPreview", count(calls, "operator", "create", "events") / (double) settings.previews());
+        storm.put("operatorRequestsPerPreview", byCall(calls, "operator", settings.previews()));
+        storm.put("cpuSeconds", ProcessStats.cpuSecondsBetween(cpu0, cpu1));
+        out.put("commitStorm", storm);
+
+        // memory: the operator's share is what its stop gives back
+        say("memory: heap after full GC with %d Ready previews, with and without the operator", settings.previews());
+        long withOperator = ProcessStats.heapAfterGc();
+        operator.close();
+        operatorClient.close();
+        operator = null;
+        long withoutOperator = ProcessStats.heapAfterGc();
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("processHeapMiB", withOperator / MIB);
+        memory.put("heapWithoutOperatorMiB", withoutOperator / MIB);
+        memory.put("operatorHeapMiB", (withOperator - withoutOperator) / MIB);
+        memory.put("operatorHeapMiBPer1000", (withOperator - withoutOperator) / MIB * 1000.0 / settings.previews());
+        out.put("memory", memory);
+
+        // restart with N Ready previews: start to first reconcile, and a second resync that must write nothing
+        say("restart: operator started again with %d Ready previews", settings.previews());
+        Reconciles again = new Reconciles();
+        KubernetesClient restartClient = api.client("operator");
+        before = api.log().snapshot();
+        t0 = System.nanoTime();
+        PreviewOperator restarted = start(restartClient, config, again);
+        long started = System.nanoTime();
+        boolean all = again.awaitDistinct(settings.previews(), settings.timeout());
+        long allDone = System.nanoTime();
+        // Counted before the stop: java-operator-sdk stops the informers before the reconciles under
+        // way, which then see no children and try to create them again (409s). That is shutdown, not
+        // the steady state; its writes are reported apart.
+        calls = RequestLog.between(before, api.log().snapshot());
+        var beforeStop = api.log().snapshot();
+        restarted.close();
+        var stopCalls = RequestLog.between(beforeStop, api.log().snapshot());
+        Map<String, Object> startup = new LinkedHashMap<>();
+        startup.put("coldStartMillis", coldStart / 1e6);
+        startup.put("restartStartReturnedMillis", (started - t0) / 1e6);
+        startup.put("restartToFirstReconcileMillis", again.firstStart() == 0 ? null : (again.firstStart() - t0) / 1e6);
+        startup.put("restartToAllReconciledSeconds", all ? (allDone - t0) / 1e9 : null);
+        startup.put("restartReconciles", again.finished());
+        startup.put("restartWrites", writes(calls, "operator", false));
+        startup.put("restartRequests", byCall(calls, "operator", 1));
+        startup.put("stopWrites", writes(stopCalls, "operator", false));
+        out.put("startup", startup);
+        mock.put("storedObjectsAtEnd", api.log().storedObjects());
+        say("done");
+      } finally {
+        simulator.close();
+      }
+    }
+    return out;
+  }
+
+  private PreviewOperator start(KubernetesClient client, OperatorConfig config, Reconciles reconciles) {
+    return new PreviewOperator(client, config, Clock.systemUTC(), dev.previews.operator.PreviewObserver.NONE,
+        o -> o.withConcurrentReconciliationThreads(settings.concurrency()).withMetrics(reconciles)
+            // a stop lets the reconciles under way finish, so that the restart's writes are all counted
+            .withReconciliationTerminationTimeout(Duration.ofSeconds(30))).start();
+  }
+
+  private void awaitReady(String phase, ReadyClock clock) throws InterruptedException {
+    if (!clock.await(settings.timeout())) {
+      throw new IllegalStateException(phase + ": " + clock.readyCount() + " of " + clock.expected()
+          + " previews Ready after " + settings.timeout().toSeconds() + " s; last phases seen: " + clock.phases());
+    }
+  }
+
+  /** Runs the action for every preview index on {@code concurrency} threads and waits for all. */
+  private void parallel(IntConsumer action) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), Threads.named("bench-driver"));
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < settings.previews(); i++) {
+        int n = i;
+        futures.add(pool.submit(() -> action.accept(n)));
+      }
+      for (Future<?> f : futures) f.get();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Map<String, Object> timing(ReadyClock clock) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    double wall = clock.wallSeconds();
+    double[] latencies = clock.latenciesMillis();
+    out.put("wallSeconds", wall);
+    out.put("previewsPerSecond", settings.previews() / wall);
+    out.put("millisPerPreview", wall * 1000.0 / settings.previews());
+    out.put("p50Millis", ReadyClock.percentile(latencies, 50));
+    out.put("p99Millis", ReadyClock.percentile(latencies, 99));
+    return out;
+  }
+
+  private Map<String, Object> apiCost(Map<String, RequestLog.Counter> calls) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    double n = settings.previews();
+    out.put("operatorWritesPerPreview", writes(calls, "operator", false) / n);
+    out.put("operatorEventsPerPreview", count(calls, "operator", "create", "events") / n);
+    out.put("operatorRequestsPerPreview", byCall(calls, "operator", settings.previews()));
+    out.put("simulatorRequestsPerPreview", byCall(calls, "simulator", settings.previews()));
+    out.put("driverRequestsPerPreview", byCall(calls, "driver", settings.previews()));
+    out.put("allRequestsPerPreview", calls.values().stream().mapToLong(RequestLog.Counter::count).sum() / n);
+    return out;
+  }
+
+  /** Requests per preview as "client verb resource" -> count / n. */
+  private Map<String, Object> perPreview(Map<String, RequestLog.Counter> calls, String client) {
+    Map<String, Object> out = new TreeMap<>();
+    calls.forEach((k, v) -> {
+      String[] p = k.split("\t");
+      if (client == null || p[0].equals(client)) {
+        out.put((client == null ? p[0] + " " : "") + p[1] + " " + p[2], v.count() / (double) settings.previews());
+      }
+    });
+    return out;
+  }
+
+  /** One client's requests as "verb resource" -> count / divisor. */
+  private static Map<String, Object> byCall(Map<String, RequestLog.Counter> calls, String client, int divisor) {
+    Map<String, Object> out = new TreeMap<>();
+    calls.forEach((k, v) -> {
+      String[] p = k.split("\t");
+      if (p[0].equals(client)) {
+        out.put(p[1] + " " + p[2], divisor == 1 ? (Object) v.count() : (Object) (v.count() / (double) divisor));
+      }
+    });
+    return out;
+  }
+
+  /** Write requests of a client; Events only when asked. */
+  static long writes(Map<String, RequestLog.Counter> calls, String client, boolean events) {
+    long n = 0;
+    for (var e : calls.entrySet()) {
+      String[] p = e.getKey().split("\t");
+      if (p[0].equals(client) && RequestLog.isWrite(p[1]) && (events || !p[2].equals("events"))) {
+        n += e.getValue().count();
+      }
+    }
+    return n;
+  }
+
+  static long count(Map<String, RequestLog.Counter> calls, String client, String verb, String resource) {
+    RequestLog.Counter c = calls.get(client + "\t" + verb + "\t" + resource);
+    return c == null ? 0 : c.count();
+  }
+
+  /** Mean milliseconds the mock spent per request, by verb (its lock's waits included). */
+  private static Map<String, Object> mockMillis(Map<String, RequestLog.Counter> calls) {
+    Map<String, long[]> byVerb = new TreeMap<>();
+    calls.forEach((k, v) -> {
+      String verb = k.split("\t")[1];
+      if (verb.equals("watch")) return;
+      long[] a = byVerb.computeIfAbsent(verb, x -> new long[2]);
+      a[0] += v.count();
+      a[1] += v.nanos();
+    });
+    Map<String, Object> out = new LinkedHashMap<>();
+    long total = 0;
+    long nanos = 0;
+    for (var e : byVerb.entrySet()) {
+      out.put(e.getKey(), e.getValue()[1] / 1e6 / e.getValue()[0]);
+      total += e.getValue()[0];
+      nanos += e.getValue()[1];
+    }
+    out.put("all", total == 0 ? 0.0 : nanos / 1e6 / total);
+    out.put("busySeconds", nanos / 1e9);
+    return out;
+  }
+
+  private void say(String format, Object... args) {
+    if (progress != null) {
+      progress.printf("[%d previews, %5.1f s] " + format + "%n", prepend(settings.previews(), (System.nanoTime() - born) / 1e9, args));
+      progress.flush();
+    }
+  }
+
+  private static Object[] prepend(Object first, Object second, Object[] rest) {
+    Object[] all = new Object[rest.length + 2];
+    all[0] = first;
+    all[1] = second;
+    System.arraycopy(rest, 0, all, 2, rest.length);
+    return all;
+  }
+}

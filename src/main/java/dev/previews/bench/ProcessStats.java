@@ -1,0 +1,70 @@
+package dev.previews.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the benchmark reads about its own process: heap after a full GC, CPU time by thread group. */
+final class ProcessStats {
+  private ProcessStats() {}
+
+  /** Heap in use after full collections (the smallest of a few, so that late finalization does not count). */
+  static long heapAfterGc() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      memory.gc();
+      best = Math.min(best, memory.getHeapMemoryUsage().getUsed());
+    }
+    return best;
+  }
+
+  /**
+   * CPU nanoseconds so far: the whole process, and by thread group: the mock API server (vert.x), the
+   * operator's reconciler pool, each benchmark client's HTTP and informer threads (named after the
+   * client), the lower bound's workers, and the rest (JVM: GC and JIT; java-operator-sdk's timers).
+   * Threads that ended before the sample are missing from the groups, not from the process.
+   */
+  static Map<String, Long> cpu() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    long process = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    out.put("process", process);
+    for (String g : GROUPS) out.put(g, 0L);
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    if (!threads.isThreadCpuTimeSupported()) return out;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) continue;
+      long t = threads.getThreadCpuTime(info.getThreadId());
+      if (t < 0) continue;
+      out.merge(group(info.getThreadName()), t, Long::sum);
+    }
+    return out;
+  }
+
+  static final List<String> GROUPS = List.of("mockApi", "reconcilers", "operatorClient", "simulatorClient",
+      "driverClient", "lowerBoundClient", "lowerBoundWorkers", "other");
+
+  static String group(String thread) {
+    if (thread.startsWith("vert.x-")) return "mockApi";
+    if (thread.startsWith("ReconcilerExecutor")) return "reconcilers";
+    if (thread.startsWith("bench-client-operator")) return "operatorClient";
+    if (thread.startsWith("bench-client-simulator")) return "simulatorClient";
+    if (thread.startsWith("bench-client-driver") || thread.startsWith("bench-driver")) return "driverClient";
+    if (thread.startsWith("bench-client-lower-bound")) return "lowerBoundClient";
+    if (thread.startsWith("bench-lb-")) return "lowerBoundWorkers";
+    return "other";
+  }
+
+  static Map<String, Double> cpuSecondsBetween(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    after.forEach((k, v) -> out.put(k, Math.max(0, v - before.getOrDefault(k, 0L)) / 1e9));
+    double threads = GROUPS.stream().mapToDouble(g -> out.getOrDefault(g, 0.0)).sum();
+    out.put("jvmAndEndedThreads", Math.max(0, out.get("process") - threads));
+    return out;
+  }
+}

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Preview backends for every git branch, on Kubernetes.",
-    subcommands = {RunCommand.class, SandboxCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SandboxCommand.class, dev.previews.ci.DeployCommand.class, dev.previews.ci.StatusCommand.class,
+        dev.previews.ci.ListCommand.class, dev.previews.ci.DeleteCommand.class, dev.previews.ci.PruneCommand.class,
+        BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

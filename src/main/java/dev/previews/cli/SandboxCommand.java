@@ -13,10 +13,12 @@ import picocli.CommandLine.Option;
 
 /** `sandbox`: the embedded default, an in-process API with the operator and simulated workloads. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-    description = {"Starts an in-process Kubernetes API (fabric8's mock server) on localhost with the",
-        "PreviewDeployment CRD installed, the operator running against it and workloads simulated",
-        "(Deployments become available, seed Jobs finish), and writes a kubeconfig for other clients.",
-        "With --demo it walks a scripted lifecycle and exits; otherwise it runs until interrupted."})
+    description = {"Run the embedded sandbox: a Kubernetes API, the operator and simulated workloads in one process.",
+        "%nStarts an in-process Kubernetes API (fabric8's mock server) on localhost with the PreviewDeployment "
+            + "CRD installed, runs the operator against it, simulates workloads (Deployments become available, "
+            + "seed Jobs finish; a seed fails when its env has SANDBOX_SEED_RESULT=fail) and writes a kubeconfig "
+            + "for other clients. With --demo it walks a scripted lifecycle and exits 0; otherwise it runs "
+            + "until interrupted.%n"})
 public final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "Walk the scripted lifecycle, print the table of previews, and exit.")
   boolean demo;
@@ -45,9 +47,20 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Level level = root.getLevel();
     if (demo && !verbose) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
+      root.setLevel(Level.ERROR); // the table is the demo's output; the operator's log lines would bury it
     }
+    try {
+      return runSandbox();
+    } finally {
+      root.setLevel(level);
+    }
+  }
+
+  private int runSandbox() throws Exception {
     Sandbox.Options options = Sandbox.Options.defaults().withPort(port).withSimulation(simulate, simulatorDelay);
     try (Sandbox sandbox = Sandbox.start(options)) {
       Path written = sandbox.writeKubeconfig(kubeconfig);

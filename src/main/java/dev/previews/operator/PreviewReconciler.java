@@ -66,9 +66,10 @@ import org.slf4j.LoggerFactory;
  * (recreating on a new commit), seed, and report. Every step writes only what changed.
  *
  * <p>Reconciles run on every event, deletions included (no finalizer: children go through garbage
- * collection), so that a deleted preview frees its slot and its branch at once.
+ * collection), so that a deleted preview frees its slot and its branch at once; metadata-only
+ * changes count too (the reseed annotation). A reconcile that finds nothing to change writes nothing.
  */
-@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false)
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
 
@@ -107,6 +108,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     namespaces = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Namespace.class, PreviewDeployment.class)
             .withName("namespaces")
+            // Namespaces are cluster-scoped: one informer for all of them, whatever namespaces the
+            // controller watches (otherwise the plan label is looked up where it is not cached).
+            .withWatchAllNamespaces()
             .withSecondaryToPrimaryMapper(ns -> index.inNamespace(ns.getMetadata().getName()).stream()
                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
             .withOnUpdateFilter((before, after) -> !Objects.equals(planLabel(before), planLabel(after)))

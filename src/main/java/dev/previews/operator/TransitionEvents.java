@@ -40,7 +40,9 @@ public final class TransitionEvents {
     Optional<Condition> newProvisioned = condition(after, PROVISIONED);
     newProvisioned.ifPresent(c -> {
       Notice kind = PROVISIONED_REASONS.get(c.getReason());
-      if (kind != null && moved(oldProvisioned, c, kind.type() == Type.Warning)) {
+      boolean messageCounts = kind != null && kind.type() == Type.Warning
+          && !Provisioned.DEPLOYMENT_LIMIT_EXCEEDED.equals(c.getReason());
+      if (kind != null && moved(oldProvisioned, c, messageCounts)) {
         notices.add(new Notice(kind.type(), kind.reason(), c.getMessage()));
       }
     });
@@ -62,7 +64,10 @@ public final class TransitionEvents {
     return notices;
   }
 
-  /** A reason that changed is a transition; for warnings, a new message is one too (a second bad edit). */
+  /**
+   * A reason that changed is a transition; for warnings, a new message is one too (a second bad
+   * edit), except for the deployment limit, whose count moves on its own.
+   */
   private static boolean moved(Optional<Condition> before, Condition after, boolean messageCounts) {
     if (before.isEmpty()) return true;
     Condition b = before.get();

@@ -21,9 +21,13 @@ public final class Admission {
 
   /** {@code inUse} slots of {@code limit} are held; {@code ahead} waiting previews come first. */
   public record Decision(boolean admitted, int inUse, int limit, int ahead) {
+    /**
+     * What a waiting preview reports. It does not count the previews ahead in line: that number
+     * moves with every admission, and each move would rewrite the status of every waiting preview.
+     */
     public String message(String namespace, String plan) {
-      String text = inUse + " of " + limit + " previews in use in namespace " + namespace + " (plan " + plan + ")";
-      return ahead > 0 ? text + "; " + ahead + " older preview(s) wait ahead of this one" : text;
+      return inUse + " of " + limit + " previews in use in namespace " + namespace + " (plan " + plan
+          + "); admitted oldest first when a slot frees";
     }
   }
 

@@ -15,12 +15,21 @@ public final class ImageReference {
   private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
   private static final Pattern REFERENCE = Pattern.compile("^" + NAME + "(?::" + TAG + ")?(?:@" + DIGEST + ")?$");
 
+  /** A first component without '.', ':' or "localhost" is part of the repository, which is lower case. */
+  private static boolean upperCaseRepository(String reference) {
+    int slash = reference.indexOf('/');
+    if (slash < 0) return false;
+    String first = reference.substring(0, slash);
+    boolean domain = first.contains(".") || first.contains(":") || first.equals("localhost");
+    return !domain && !first.equals(first.toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** Empty when the reference is valid, else what is wrong with it. */
   public static Optional<String> problem(String field, String reference) {
     if (reference.length() > 512) {
       return Optional.of(field + ": image reference is longer than 512 characters");
     }
-    if (!REFERENCE.matcher(reference).matches()) {
+    if (!REFERENCE.matcher(reference).matches() || upperCaseRepository(reference)) {
       return Optional.of(field + ": '" + reference
           + "' is not a valid image reference (expected [registry/]name[:tag][@digest], name in lower case)");
     }

@@ -53,7 +53,7 @@ public final class SpecCheck {
     if (backend == null || backend.getImage() == null || backend.getImage().isBlank()) {
       problems.add("spec.backend.image is required");
     }
-    if (!problems.isEmpty()) {
+    if (problems.stream().anyMatch(q -> q.startsWith("spec."))) {
       return new Result(null, problems);
     }
     if (backend.portOrDefault() < 1 || backend.portOrDefault() > 65535) {

@@ -121,8 +121,8 @@ class ProvisioningTest {
     List<String> writes = PreviewCluster.writes(cluster.drainRequests());
 
     assertThat(recreated.getMetadata().getUid()).isNotEqualTo(oldUid);
-    int deleted = indexOf(writes, "DELETE /apis/apps/v1/namespaces/" + NS + "/deployments/push");
-    int createdNew = indexOf(writes, "POST /apis/apps/v1/namespaces/" + NS + "/deployments");
+    int deleted = PreviewCluster.indexOf(writes, "DELETE /apis/apps/v1/namespaces/" + NS + "/deployments/push");
+    int createdNew = PreviewCluster.indexOf(writes, "POST /apis/apps/v1/namespaces/" + NS + "/deployments");
     assertThat(deleted).as("old Deployment deleted in %s", writes).isGreaterThanOrEqualTo(0);
     assertThat(createdNew).as("new Deployment created after the delete in %s", writes).isGreaterThan(deleted);
     assertThat(recreated.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":b2c3d4e");
@@ -134,6 +134,22 @@ class ProvisioningTest {
     assertThat(cluster.service(NS, "push").getMetadata().getUid()).as("the Service keeps its name and object").isEqualTo(serviceUid);
     assertThat(again.getStatus().getUrl()).isEqualTo(ready.getStatus().getUrl());
     assertThat(cluster.eventReasons(NS, "push")).contains("Recreating");
+  }
+
+  @Test
+  void aCommitPushedRightAfterCreationIsProvisioned() {
+    for (int i = 0; i < 5; i++) {
+      String name = "quick-" + i;
+      cluster.create(preview(NS, name, "feature/" + name));
+      cluster.edit(NS, name, p -> {
+        p.getSpec().setCommit(COMMIT_B);
+        return p;
+      });
+      Deployment d = awaitDeploymentAtCommit(name, COMMIT_B);
+      cluster.simulator().markAvailable(NS, name);
+      cluster.awaitPreview(NS, name, p -> COMMIT_B.equals(p.getStatus().getCommit()) && p.getStatus().isTrue("Ready"));
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":b2c3d4e");
+    }
   }
 
   @Test
@@ -181,12 +197,6 @@ class ProvisioningTest {
     return cluster.deployment(NS, name);
   }
 
-  private static int indexOf(List<String> requests, String prefix) {
-    for (int i = 0; i < requests.size(); i++) {
-      if (requests.get(i).startsWith(prefix)) return i;
-    }
-    return -1;
-  }
 
   static void assertControlledBy(List<OwnerReference> refs, PreviewDeployment owner) {
     assertThat(refs).singleElement().satisfies(r -> {

@@ -175,6 +175,14 @@ public final class PreviewCluster implements AutoCloseable {
     return out;
   }
 
+  /** Position of the first request starting with the prefix, or -1: to assert the order of writes. */
+  public static int indexOf(List<String> requests, String prefix) {
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i).startsWith(prefix)) return i;
+    }
+    return -1;
+  }
+
   public static List<String> writes(List<String> requests) {
     return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
   }

@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -47,6 +48,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -69,8 +71,30 @@ import org.slf4j.LoggerFactory;
  * collection), so that a deleted preview frees its slot and its branch at once; metadata-only
  * changes count too (the reseed annotation). A reconcile that finds nothing to change writes nothing.
  */
-@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = PreviewReconciler.NotOnlyStatus.class))
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
+  /**
+   * Reconciles updates that change more than the status: spec, labels, annotations (the reseed
+   * annotation), finalizers, deletion. An update of the status alone is, but for someone editing it
+   * by hand, the operator's own status write coming back, and reconciling it found nothing to do
+   * (three reconciles per preview from creation to Ready, 40% of them, in the benchmark).
+   */
+  public static final class NotOnlyStatus implements OnUpdateFilter<PreviewDeployment> {
+    @Override
+    public boolean accept(PreviewDeployment before, PreviewDeployment after) {
+      var b = before.getMetadata();
+      var a = after.getMetadata();
+      return !Objects.equals(b.getGeneration(), a.getGeneration())
+          || !Objects.equals(before.getSpec(), after.getSpec())
+          || !Objects.equals(b.getLabels(), a.getLabels())
+          || !Objects.equals(b.getAnnotations(), a.getAnnotations())
+          || !Objects.equals(b.getDeletionTimestamp(), a.getDeletionTimestamp())
+          || !Objects.equals(b.getFinalizers(), a.getFinalizers())
+          || !Objects.equals(b.getOwnerReferences(), a.getOwnerReferences());
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
 
   private final KubernetesClient client;

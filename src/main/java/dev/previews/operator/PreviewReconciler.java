@@ -108,6 +108,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private final ExpiryTimer expiryTimer;
   private InformerEventSource<Namespace, PreviewDeployment> namespaces;
   private InformerEventSource<Deployment, PreviewDeployment> deployments;
+  private InformerEventSource<Service, PreviewDeployment> services;
   private InformerEventSource<Job, PreviewDeployment> jobs;
 
   public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
@@ -140,7 +141,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
             .withOnUpdateFilter((before, after) -> !Objects.equals(planLabel(before), planLabel(after)))
             .build(),
         context);
-    return List.of(deployments, owned(context, Service.class), owned(context, Ingress.class), jobs, namespaces, wakeUps);
+    services = owned(context, Service.class);
+    return List.of(deployments, services, owned(context, Ingress.class), jobs, namespaces, wakeUps);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, PreviewDeployment> owned(
@@ -399,7 +401,12 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       if (deployment == null && written != null) {
         deployments.handleRecentResourceCreate(ResourceID.fromResource(written), written);
       }
-      writer.ensure(preview, BackendResources.service(preview), context.getSecondaryResource(Service.class).orElse(null));
+      Service service = context.getSecondaryResource(Service.class).orElse(null);
+      Service writtenService = writer.ensure(preview, BackendResources.service(preview), service);
+      if (service == null && writtenService != null) {
+        // as for the Deployment: its creation event then triggers no reconcile of its own
+        services.handleRecentResourceCreate(ResourceID.fromResource(writtenService), writtenService);
+      }
       Ingress ingress = context.getSecondaryResource(Ingress.class).orElse(null);
       if (resolved.host() != null) {
         writer.ensure(preview, BackendResources.ingress(preview, resolved.host()), ingress);

@@ -69,6 +69,8 @@ public final class Benchmark {
       lower = timing(clock);
       Map<String, RequestLog.Counter> calls = RequestLog.between(before, api.log().snapshot());
       lower.put("requestsPerPreview", perPreview(calls, null));
+      lower.put("allRequestsPerPreview", calls.values().stream().mapToLong(RequestLog.Counter::count).sum()
+          / (double) settings.previews());
       lower.put("cpuSeconds", ProcessStats.cpuSecondsBetween(cpu0, cpu1));
       lower.put("mockMillisPerRequest", mockMillis(calls));
     }

@@ -91,12 +91,17 @@ public final class ChildWriter {
     return JsonSubset.contains(have, want);
   }
 
-  /** Deletes an object the operator created; one that is already gone is fine. */
-  public void delete(HasMetadata object, DeletionPropagation propagation) {
+  /**
+   * Deletes an object the operator created; one that is already gone is fine.
+   *
+   * @return false when the server no longer had it (the cache it was read from is behind)
+   */
+  public boolean delete(HasMetadata object, DeletionPropagation propagation) {
     try {
-      client.resource(object).withPropagationPolicy(propagation).delete();
+      return !client.resource(object).withPropagationPolicy(propagation).delete().isEmpty();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) throw e;
+      return false;
     }
   }
 

@@ -50,6 +50,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -72,6 +73,8 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false)
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
+  /** When to look again at a preview whose cached children turned out to be gone already. */
+  static final Duration RECHECK_STALE_CACHE = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final OperatorConfig config;
@@ -154,8 +157,10 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     }
     expiryTimer.wakeAt(ResourceID.fromResource(preview),
         after.getPhase() == Phase.Expired ? null : Timestamps.parse(after.getExpiresAt()));
+    UpdateControl<PreviewDeployment> done = step.recheckAfter == null
+        ? UpdateControl.noUpdate() : UpdateControl.<PreviewDeployment>noUpdate().rescheduleAfter(step.recheckAfter);
     if (after.equals(before)) {
-      return UpdateControl.noUpdate();
+      return done;
     }
     observer.statusChanged(preview, before, after);
     // Not UpdateControl.patchStatus: java-operator-sdk 5 does not put what that returns into its cache,
@@ -166,7 +171,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       p.setStatus(after);
       return p;
     });
-    return UpdateControl.noUpdate();
+    return done;
   }
 
   private boolean holdsOrWaits(PreviewDeployment preview, PreviewDeploymentStatus status) {
@@ -224,6 +229,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private final PreviewDeploymentStatus current;
     private final PreviewDeploymentStatus status;
     private boolean deleted;
+    private Duration recheckAfter;
 
     Step(PreviewDeployment preview, Context<PreviewDeployment> context, Instant now) {
       this.preview = preview;
@@ -406,8 +412,10 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       context.getSecondaryResources(Job.class).stream()
           .filter(job -> !commit.equals(labelOf(job, PreviewNames.LABEL_COMMIT)))
           .forEach(job -> writer.delete(job, DeletionPropagation.BACKGROUND));
-      if (old.getMetadata().getDeletionTimestamp() == null) {
-        writer.delete(old, DeletionPropagation.FOREGROUND);
+      if (old.getMetadata().getDeletionTimestamp() == null && !writer.delete(old, DeletionPropagation.FOREGROUND)) {
+        // The server had no such Deployment any more: the cache is behind, and the event that
+        // would bring this preview back may already have passed. Look again shortly.
+        recheckAfter = RECHECK_STALE_CACHE;
       }
       String message = "deleting the backend of commit " + PreviewNames.shortCommit(labelOf(old, PreviewNames.LABEL_COMMIT))
           + " before creating commit " + PreviewNames.shortCommit(commit);

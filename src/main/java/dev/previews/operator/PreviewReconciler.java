@@ -380,6 +380,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       Deployment written = writer.ensure(preview, BackendResources.deployment(preview, resolved.image(), createdAt), deployment);
       if (deployment == null && written != null) {
         deployments.handleRecentResourceCreate(ResourceID.fromResource(written), written);
+      } else if (written != null) {
+        // judge the backend by what the update made of it (a new generation the Deployment controller
+        // has yet to roll out), not by the cached object from before the update
+        deployments.handleRecentResourceUpdate(ResourceID.fromResource(written), written, deployment);
+        deployment = written;
       }
       writer.ensure(preview, BackendResources.service(preview), context.getSecondaryResource(Service.class).orElse(null));
       Ingress ingress = context.getSecondaryResource(Ingress.class).orElse(null);

@@ -4,25 +4,22 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import dev.previews.packaging.ChartRendering;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The RBAC the tier runs the operator with: a ServiceAccount, a ClusterRole and its binding. This
- * is the one place that says where it comes from. Today it is {@code src/test/resources/e2e/rbac.yaml},
- * written from the permissions README.md lists; once the Helm chart is merged, {@link #objects} should
- * return the chart's rendered RBAC (helm-java's template of {@code helm/preview-operator}) instead,
- * so that the tier tests what users install.
+ * The RBAC the tier runs the operator with: what the Helm chart renders with its default values
+ * (helm-java's template of {@code helm/preview-operator}): the ServiceAccount, the ClusterRole and
+ * its binding, and the Role for the leader-election Lease. So the tier tests what users install, and a
+ * permission missing from (or added to) the chart shows up here.
  */
 public final class OperatorRbac {
-  public static final String RESOURCE = "/e2e/rbac.yaml";
-  public static final String NAMESPACE = "preview-operator-system";
+  private static final Set<String> KINDS = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
 
   private final List<HasMetadata> objects;
 
@@ -32,12 +29,14 @@ public final class OperatorRbac {
 
   /** The RBAC objects to install (ServiceAccount, ClusterRole(s), ClusterRoleBinding(s)). */
   public static OperatorRbac load(KubernetesClient client) {
-    try (InputStream in = OperatorRbac.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the test classpath");
-      return new OperatorRbac(new ArrayList<>(client.load(in).items()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    var json = client.getKubernetesSerialization();
+    List<HasMetadata> objects = new ArrayList<>();
+    for (var rendered : ChartRendering.render()) {
+      if (KINDS.contains(rendered.getKind())) {
+        objects.add(json.unmarshal(json.asJson(rendered)));
+      }
     }
+    return new OperatorRbac(objects);
   }
 
   public List<HasMetadata> objects() {
@@ -53,6 +52,9 @@ public final class OperatorRbac {
   public Set<String> grants() {
     Set<String> grants = new TreeSet<>();
     objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .flatMap(r -> r.getRules().stream())
+        .forEach(rule -> expand(rule, grants));
+    objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
         .flatMap(r -> r.getRules().stream())
         .forEach(rule -> expand(rule, grants));
     return grants;

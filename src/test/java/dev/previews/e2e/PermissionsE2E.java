@@ -50,7 +50,13 @@ class PermissionsE2E {
       "previews.dev/previewdeployments get",
       "listed in README.md; no code path of the operator reads a single preview (it lists and watches): candidate for removal",
       "core/namespaces get",
-      "listed in README.md; the operator lists and watches namespaces for the plan label and never gets one: candidate for removal");
+      "listed in README.md; the operator lists and watches namespaces for the plan label and never gets one: candidate for removal",
+      "previews.dev/previewdeployments/finalizers update",
+      "not a request: clusters with OwnerReferencesPermissionEnforcement require it to set blockOwnerDeletion on children",
+      "coordination.k8s.io/leases create", "leader election, off in this tier (LeaderElectionTest and RbacCoverageTest use it)",
+      "coordination.k8s.io/leases get", "leader election, off in this tier (LeaderElectionTest and RbacCoverageTest use it)",
+      "coordination.k8s.io/leases update", "leader election, off in this tier (LeaderElectionTest and RbacCoverageTest use it)",
+      "coordination.k8s.io/leases patch", "leader election, off in this tier (LeaderElectionTest and RbacCoverageTest use it)");
 
   @Test
   @Order(1)

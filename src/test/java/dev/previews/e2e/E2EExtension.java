@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * during which the API server refused the operator something (HTTP 403): the RBAC lacks a
  * permission the operator needs.
  */
-public final class E2EExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class E2EExtension
+    implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(E2EExtension.class);
   private static final AtomicBoolean toldSkip = new AtomicBoolean();
   private static final String START = "requests-at-start";
@@ -40,13 +42,18 @@ public final class E2EExtension implements BeforeAllCallback, BeforeEachCallback
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    if (!configured()) {
-      if (toldSkip.compareAndSet(false, true)) {
-        System.err.println(SKIP_MESSAGE);
-      }
-      Assumptions.abort(SKIP_MESSAGE);
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    if (configured()) {
+      return ConditionEvaluationResult.enabled("KUBECONFIG is set");
     }
+    if (toldSkip.compareAndSet(false, true)) {
+      System.err.println(SKIP_MESSAGE);
+    }
+    return ConditionEvaluationResult.disabled(SKIP_MESSAGE);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
     environment(context);
     RUN.add(context.getRequiredTestClass().getSimpleName());
   }

@@ -92,6 +92,7 @@ public final class Benchmark {
         api.log().listen(burstClock);
         var before = api.log().snapshot();
         var cpu0 = ProcessStats.cpu();
+        long reconciled = reconciles.finished();
         KubernetesClient driver = api.driver();
         parallel(i -> {
           burstClock.started(workload.key(i));
@@ -101,6 +102,7 @@ public final class Benchmark {
         var cpu1 = ProcessStats.cpu();
         Map<String, RequestLog.Counter> calls = RequestLog.between(before, api.log().snapshot());
         Map<String, Object> burst = timing(burstClock);
+        burst.put("reconcilesPerPreview", (reconciles.finished() - reconciled) / (double) settings.previews());
         burst.put("cpuSeconds", ProcessStats.cpuSecondsBetween(cpu0, cpu1));
         burst.put("mockMillisPerRequest", mockMillis(calls));
         out.put("burst", burst);
@@ -137,6 +139,7 @@ public final class Benchmark {
         api.log().listen(stormClock);
         before = api.log().snapshot();
         cpu0 = ProcessStats.cpu();
+        reconciled = reconciles.finished();
         String patch = "{\"spec\":{\"commit\":\"" + Workload.COMMIT_B + "\"}}";
         parallel(i -> {
           stormClock.started(workload.key(i));
@@ -147,6 +150,7 @@ public final class Benchmark {
         cpu1 = ProcessStats.cpu();
         calls = RequestLog.between(before, api.log().snapshot());
         Map<String, Object> storm = timing(stormClock);
+        storm.put("reconcilesPerPreview", (reconciles.finished() - reconciled) / (double) settings.previews());
         storm.put("writesPerPreview", writes(calls, "operator", false) / (double) settings.previews());
         storm.put("eventsPerPreview", count(calls, "operator", "create", "events") / (double) settings.previews());
         storm.put("operatorRequestsPerPreview", byCall(calls, "operator", settings.previews()));
@@ -205,7 +209,9 @@ public final class Benchmark {
 
   private PreviewOperator start(KubernetesClient client, OperatorConfig config, Reconciles reconciles) {
     return new PreviewOperator(client, config, Clock.systemUTC(), dev.previews.operator.PreviewObserver.NONE,
-        o -> o.withConcurrentReconciliationThreads(settings.concurrency()).withMetrics(reconciles)
+        // the framework's reconciler pool, with threads named so that their CPU time can be told apart
+        o -> o.withExecutorService(Executors.newFixedThreadPool(settings.concurrency(), Threads.named("bench-reconciler")))
+            .withConcurrentReconciliationThreads(settings.concurrency()).withMetrics(reconciles)
             // a stop lets the reconciles under way finish, so that the restart's writes are all counted
             .withReconciliationTerminationTimeout(Duration.ofSeconds(30))).start();
   }

@@ -51,7 +51,8 @@ final class ProcessStats {
 
   static String group(String thread) {
     if (thread.startsWith("vert.x-")) return "mockApi";
-    if (thread.startsWith("ReconcilerExecutor")) return "reconcilers";
+    // java-operator-sdk renames a pool thread to ReconcilerExecutor-... while it reconciles
+    if (thread.startsWith("ReconcilerExecutor") || thread.startsWith("bench-reconciler")) return "reconcilers";
     if (thread.startsWith("bench-client-operator")) return "operatorClient";
     if (thread.startsWith("bench-client-simulator")) return "simulatorClient";
     if (thread.startsWith("bench-client-driver") || thread.startsWith("bench-driver")) return "driverClient";

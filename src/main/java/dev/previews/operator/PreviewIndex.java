@@ -60,9 +60,28 @@ public final class PreviewIndex {
         .filter(p -> !p.getMetadata().getName().equals(self)).toList();
   }
 
-  /** Admits the preview under the namespace's limit, or says how full the namespace is. */
+  /**
+   * Admits the preview under the namespace's limit, or says how full the namespace is.
+   *
+   * <p>Runs on every reconcile, so the two common cases answer without looking at the namespace's
+   * other previews (which made a burst of n previews cost O(n^2)): a preview that holds its slot
+   * already keeps it, and when the namespace has no more previews than slots every preview fits. Both
+   * give the decision the full count would give. An admitted decision of these cases reports the
+   * ledger's count as slots in use (only a waiting preview's message shows that number).
+   */
   public synchronized Admission.Decision admit(PreviewDeployment self, int limit) {
     String namespace = self.getMetadata().getNamespace();
+    String name = self.getMetadata().getName();
+    Set<String> ledger = admitted.get(namespace);
+    if (holdsSlot(self) || (ledger != null && ledger.contains(name))) {
+      return new Admission.Decision(true, ledger == null ? 1 : ledger.size(), limit, 0);
+    }
+    // holders and waiting previews ahead are previews of the namespace other than this one
+    if (inNamespace(namespace).size() + 1 <= limit) {
+      Set<String> names = admitted.computeIfAbsent(namespace, n -> new HashSet<>());
+      names.add(name);
+      return new Admission.Decision(true, names.size(), limit, 0);
+    }
     Set<String> holders = new HashSet<>();
     Set<String> present = new HashSet<>();
     List<Admission.Candidate> waiting = new ArrayList<>();
@@ -78,14 +97,14 @@ public final class PreviewIndex {
     if (holdsSlot(self)) {
       holders.add(self.getMetadata().getName());
     }
-    for (String name : admitted.getOrDefault(namespace, Set.of())) {
-      if (present.contains(name) || name.equals(self.getMetadata().getName())) {
-        holders.add(name);
+    for (String held : admitted.getOrDefault(namespace, Set.of())) {
+      if (present.contains(held) || held.equals(name)) {
+        holders.add(held);
       }
     }
     Admission.Decision decision = Admission.decide(candidate(self), holders, waiting, limit);
     if (decision.admitted()) {
-      admitted.computeIfAbsent(namespace, n -> new HashSet<>()).add(self.getMetadata().getName());
+      admitted.computeIfAbsent(namespace, n -> new HashSet<>()).add(name);
     }
     return decision;
   }

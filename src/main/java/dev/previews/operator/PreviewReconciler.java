@@ -57,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,10 +167,16 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     // Not UpdateControl.patchStatus: java-operator-sdk 5 does not put what that returns into its cache,
     // so a reconcile that follows at once (the seed Job's creation event, say) would still see the old
     // status, make the same transition again and write it and its Event a second time. This writes the
-    // same JSON patch of the status, guarded by the resourceVersion, and caches the answer.
-    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(preview, context, p -> {
-      p.setStatus(after);
-      return p;
+    // same JSON patch of the status and caches the answer. The patch carries no resourceVersion: the
+    // operator is the only writer of the status, and a lock would answer 409 to every status write
+    // that races a spec change by someone else (kubectl apply --server-side, Argo CD).
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(preview, context, UnaryOperator.identity(), current -> {
+      PreviewDeployment unlocked = client.getKubernetesSerialization().clone(current);
+      unlocked.getMetadata().setResourceVersion(null);
+      return client.resource(unlocked).editStatus(p -> {
+        p.setStatus(after);
+        return p;
+      });
     });
     return done;
   }

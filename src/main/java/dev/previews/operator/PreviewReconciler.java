@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -47,6 +48,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -71,8 +73,30 @@ import org.slf4j.LoggerFactory;
  * collection), so that a deleted preview frees its slot and its branch at once; metadata-only
  * changes count too (the reseed annotation). A reconcile that finds nothing to change writes nothing.
  */
-@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "previews", triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = PreviewReconciler.NotOnlyStatus.class))
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
+  /**
+   * Reconciles updates that change more than the status: spec, labels, annotations (the reseed
+   * annotation), finalizers, deletion. An update of the status alone is, but for someone editing it
+   * by hand, the operator's own status write coming back, and reconciling it found nothing to do
+   * (three reconciles per preview from creation to Ready, 40% of them, in the benchmark).
+   */
+  public static final class NotOnlyStatus implements OnUpdateFilter<PreviewDeployment> {
+    @Override
+    public boolean accept(PreviewDeployment before, PreviewDeployment after) {
+      var b = before.getMetadata();
+      var a = after.getMetadata();
+      return !Objects.equals(b.getGeneration(), a.getGeneration())
+          || !Objects.equals(before.getSpec(), after.getSpec())
+          || !Objects.equals(b.getLabels(), a.getLabels())
+          || !Objects.equals(b.getAnnotations(), a.getAnnotations())
+          || !Objects.equals(b.getDeletionTimestamp(), a.getDeletionTimestamp())
+          || !Objects.equals(b.getFinalizers(), a.getFinalizers())
+          || !Objects.equals(b.getOwnerReferences(), a.getOwnerReferences());
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
   /** When to look again at a preview whose cached children turned out to be gone already. */
   static final Duration RECHECK_STALE_CACHE = Duration.ofSeconds(2);
@@ -88,6 +112,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private final ExpiryTimer expiryTimer;
   private InformerEventSource<Namespace, PreviewDeployment> namespaces;
   private InformerEventSource<Deployment, PreviewDeployment> deployments;
+  private InformerEventSource<Service, PreviewDeployment> services;
   private InformerEventSource<Job, PreviewDeployment> jobs;
 
   public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
@@ -120,7 +145,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
             .withOnUpdateFilter((before, after) -> !Objects.equals(planLabel(before), planLabel(after)))
             .build(),
         context);
-    return List.of(deployments, owned(context, Service.class), owned(context, Ingress.class), jobs, namespaces, wakeUps);
+    services = owned(context, Service.class);
+    return List.of(deployments, services, owned(context, Ingress.class), jobs, namespaces, wakeUps);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, PreviewDeployment> owned(
@@ -393,7 +419,12 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         deployments.handleRecentResourceUpdate(ResourceID.fromResource(written), written, deployment);
         deployment = written;
       }
-      writer.ensure(preview, BackendResources.service(preview), context.getSecondaryResource(Service.class).orElse(null));
+      Service service = context.getSecondaryResource(Service.class).orElse(null);
+      Service writtenService = writer.ensure(preview, BackendResources.service(preview), service);
+      if (service == null && writtenService != null) {
+        // as for the Deployment: its creation event then triggers no reconcile of its own
+        services.handleRecentResourceCreate(ResourceID.fromResource(writtenService), writtenService);
+      }
       Ingress ingress = context.getSecondaryResource(Ingress.class).orElse(null);
       if (resolved.host() != null) {
         writer.ensure(preview, BackendResources.ingress(preview, resolved.host()), ingress);

@@ -97,6 +97,19 @@ final class BenchApi implements AutoCloseable {
     return client;
   }
 
+  /** Closes a client made here and forgets it (and its threads), so that it can be collected. */
+  void release(KubernetesClient client) {
+    client.close();
+    synchronized (clients) {
+      int i = clients.indexOf(client);
+      if (i >= 0) {
+        clients.remove(i);
+        pools.remove(2 * i + 1).shutdownNow();
+        pools.remove(2 * i).shutdownNow();
+      }
+    }
+  }
+
   void createNamespaces(List<String> names) {
     for (String ns : names) {
       driver.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();

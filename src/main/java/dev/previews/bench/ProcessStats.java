@@ -24,9 +24,10 @@ final class ProcessStats {
   }
 
   /**
-   * CPU nanoseconds so far: the whole process, and by thread group: the mock API server (vert.x), the
-   * operator's reconciler pool, each benchmark client's HTTP and informer threads (named after the
-   * client), the lower bound's workers, and the rest (JVM: GC and JIT; java-operator-sdk's timers).
+   * CPU nanoseconds so far: the whole process, and by thread group: the mock API server (vert.x), each
+   * benchmark client's HTTP and informer threads (named after the client), the lower bound's workers,
+   * and the other threads (among them java-operator-sdk's reconciler pool: the time inside reconciles
+   * is measured apart, see {@link Reconciles}). GC and JIT threads count for the process only.
    * Threads that ended before the sample are missing from the groups, not from the process.
    */
   static Map<String, Long> cpu() {
@@ -46,13 +47,27 @@ final class ProcessStats {
     return out;
   }
 
-  static final List<String> GROUPS = List.of("mockApi", "reconcilers", "operatorClient", "simulatorClient",
+  /** Live instances of a class, from the JVM's class histogram (after a full GC); -1 if unavailable. */
+  static long liveInstances(String className) {
+    try {
+      String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+          new Object[] {null}, new String[] {String[].class.getName()});
+      for (String line : histogram.split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 4 && f[3].equals(className)) return Long.parseLong(f[1]);
+      }
+      return 0;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  static final List<String> GROUPS = List.of("mockApi", "operatorClient", "simulatorClient",
       "driverClient", "lowerBoundClient", "lowerBoundWorkers", "other");
 
   static String group(String thread) {
     if (thread.startsWith("vert.x-")) return "mockApi";
-    // java-operator-sdk renames a pool thread to ReconcilerExecutor-... while it reconciles
-    if (thread.startsWith("ReconcilerExecutor") || thread.startsWith("bench-reconciler")) return "reconcilers";
     if (thread.startsWith("bench-client-operator")) return "operatorClient";
     if (thread.startsWith("bench-client-simulator")) return "simulatorClient";
     if (thread.startsWith("bench-client-driver") || thread.startsWith("bench-driver")) return "driverClient";

@@ -31,8 +31,13 @@ public final class Report {
       scaling.put("burstTimeRatio", num(large, "burst.millisPerPreview") / num(small, "burst.millisPerPreview"));
       scaling.put("lowerBoundTimeRatio", num(large, "lowerBound.millisPerPreview") / num(small, "lowerBound.millisPerPreview"));
       scaling.put("burstRatioRatio", num(large, "burstRatio") / num(small, "burstRatio"));
-      scaling.put("reconcilerCpuRatio", perPreview(large, "burst.cpuSeconds.reconcilers") / perPreview(small, "burst.cpuSeconds.reconcilers"));
+      scaling.put("reconcilerCpuRatio", perPreview(large, "burst.cpuSeconds.reconciles") / perPreview(small, "burst.cpuSeconds.reconciles"));
       scaling.put("heapPerPreviewRatio", num(large, "memory.operatorHeapMiBPer1000") / num(small, "memory.operatorHeapMiBPer1000"));
+      // the heap the operator adds per 1000 more previews (its fixed part cancels out)
+      scaling.put("marginalHeapMiBPer1000", (num(large, "memory.operatorHeapMiB") - num(small, "memory.operatorHeapMiB"))
+          / (num(large, "previews") - num(small, "previews")) * 1000.0);
+      scaling.put("reconcileCpuMillisPerPreview", List.of(perPreview(small, "burst.cpuSeconds.reconciles") * 1000,
+          perPreview(large, "burst.cpuSeconds.reconciles") * 1000));
       doc.put("scaling", scaling);
     }
     List<Map<String, Object>> targets = new ArrayList<>();
@@ -121,7 +126,10 @@ public final class Report {
     row(rows, runs, "burst / lower bound", r -> f(num(r, "burstRatio"), 2));
     row(rows, runs, "operator writes per preview (no Events)", r -> f(num(r, "apiCost.operatorWritesPerPreview"), 2));
     row(rows, runs, "operator Events per preview", r -> f(num(r, "apiCost.operatorEventsPerPreview"), 2));
-    row(rows, runs, "all requests per preview (any client)", r -> f(num(r, "apiCost.allRequestsPerPreview"), 2));
+    row(rows, runs, "requests per preview, any client: burst / lower bound", r -> f(num(r, "apiCost.allRequestsPerPreview"), 2)
+        + " / " + f(num(r, "lowerBound.allRequestsPerPreview"), 2));
+    row(rows, runs, "reconciles per preview: burst / storm", r -> f(num(r, "burst.reconcilesPerPreview"), 2) + " / "
+        + f(num(r, "commitStorm.reconcilesPerPreview"), 2));
     row(rows, runs, "steady resync: reconciles / writes", r -> f(num(r, "steadyState.reconciles"), 0) + " / " + f(num(r, "steadyState.writes"), 0));
     row(rows, runs, "steady resync: time (s)", r -> f(num(r, "steadyState.seconds"), 2));
     row(rows, runs, "commit storm: all Ready again (s)", r -> f(num(r, "commitStorm.wallSeconds"), 2));
@@ -139,17 +147,19 @@ public final class Report {
     row(rows, runs, "mock: dispatcher lookup us, stock / indexed", r -> f(num(r, "mock.dispatchers.stockLookupMicros"), 1) + " / "
         + f(num(r, "mock.dispatchers.indexedLookupMicros"), 1) + " (" + f(num(r, "mock.dispatchers.storedObjects"), 0) + " obj)");
     row(rows, runs, "mock: ms per request in burst / busy s", r -> f(num(r, "burst.mockMillisPerRequest.all"), 2) + " / " + f(num(r, "burst.mockMillisPerRequest.busySeconds"), 1));
-    row(rows, runs, "burst CPU s: process / mock / reconcilers", r -> f(num(r, "burst.cpuSeconds.process"), 1) + " / "
-        + f(num(r, "burst.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "burst.cpuSeconds.reconcilers"), 1));
+    row(rows, runs, "burst CPU s: process / mock / in reconciles", r -> f(num(r, "burst.cpuSeconds.process"), 1) + " / "
+        + f(num(r, "burst.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "burst.cpuSeconds.reconciles"), 1));
     row(rows, runs, "lower bound CPU s: process / mock / workers", r -> f(num(r, "lowerBound.cpuSeconds.process"), 1) + " / "
         + f(num(r, "lowerBound.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "lowerBound.cpuSeconds.lowerBoundWorkers"), 1));
     out.append(align(rows));
     if (doc.get("scaling") instanceof Map<?, ?> s) {
       Map<String, Object> sc = (Map<String, Object>) s;
       out.append(String.format(Locale.ROOT, "%nscaling %s -> %s previews: burst time per preview x%s, lower bound x%s, "
-              + "burst/lower bound x%s, reconciler CPU per preview x%s, operator heap per preview x%s%n",
+              + "burst/lower bound x%s,%n  CPU inside reconciles per preview x%s, operator heap per preview x%s, "
+              + "heap per 1000 more previews %s MiB%n",
           sc.get("from"), sc.get("to"), f(num(sc, "burstTimeRatio"), 2), f(num(sc, "lowerBoundTimeRatio"), 2),
-          f(num(sc, "burstRatioRatio"), 2), f(num(sc, "reconcilerCpuRatio"), 2), f(num(sc, "heapPerPreviewRatio"), 2)));
+          f(num(sc, "burstRatioRatio"), 2), f(num(sc, "reconcilerCpuRatio"), 2), f(num(sc, "heapPerPreviewRatio"), 2),
+          f(num(sc, "marginalHeapMiBPer1000"), 1)));
     }
     out.append(String.format("%noperator requests per preview, creation to Ready (%s previews):%n", runs.get(0).get("previews")));
     Map<String, Object> cost = (Map<String, Object>) ((Map<String, Object>) runs.get(0).get("apiCost")).get("operatorRequestsPerPreview");

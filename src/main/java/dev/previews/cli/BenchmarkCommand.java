@@ -54,6 +54,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
       description = "Longest wait of each phase (default: 60s, or 100ms per preview when that is longer).")
   Duration timeout;
 
+  @Option(names = "--warmup", defaultValue = "300",
+      description = "Previews of a first, unreported run that warms up the JVM, so that the sizes compare "
+          + "(default: ${DEFAULT-VALUE}; 0: none; none in --quick).")
+  int warmup;
+
   @Option(names = "--stock-mock",
       description = "Serve the API with fabric8's CRUD dispatcher as it is (it scans every stored object on every request) "
           + "instead of the same dispatcher with an index by namespace and name.")
@@ -84,6 +89,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
     doc.put("machine", machine());
     doc.put("loadBefore", loadAverage());
     List<Map<String, Object>> runs = new ArrayList<>();
+    int warm = quick && !parsed.hasMatchedOption("--warmup") ? 0 : warmup;
+    if (warm > 0) {
+      // the first run in a JVM pays for class loading and JIT compilation; its figures are not reported
+      long t0 = System.nanoTime();
+      new Benchmark(new Benchmark.Settings(warm, Math.min(namespaces, warm), concurrency,
+          Duration.ofMillis(Math.max(60_000L, 100L * warm)), 50, stockMock), System.out).run();
+      doc.put("warmup", Map.of("previews", warm, "seconds", (System.nanoTime() - t0) / 1e9));
+    }
     doc.put("runs", runs);
     for (int n : previews) {
       Duration limit = timeout != null ? timeout : Duration.ofMillis(Math.max(60_000L, 100L * n));

@@ -3,6 +3,7 @@ package dev.previews.operator;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.policy.JsonMerge;
 import dev.previews.policy.JsonSubset;
+import dev.previews.policy.Quantities;
 import dev.previews.workload.Ownership;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -81,22 +82,30 @@ public final class ChildWriter {
     }
   }
 
-  /** Whether the actual object holds the desired labels, annotations, owner references and spec. */
+  /**
+   * Whether the actual object holds the desired labels, annotations, owner references and spec.
+   * Resource quantities count by value, since the API server stores them in canonical form.
+   */
   public boolean matches(HasMetadata desired, HasMetadata actual) {
-    JsonNode want = json.convertValue(desired, JsonNode.class);
-    JsonNode have = json.convertValue(actual, JsonNode.class);
+    JsonNode want = Quantities.byValue(json.convertValue(desired, JsonNode.class));
+    JsonNode have = Quantities.byValue(json.convertValue(actual, JsonNode.class));
     ((ObjectNode) want).remove("status");
     ObjectNode wantMeta = (ObjectNode) want.get("metadata");
     wantMeta.retain("labels", "annotations", "ownerReferences");
     return JsonSubset.contains(have, want);
   }
 
-  /** Deletes an object the operator created; one that is already gone is fine. */
-  public void delete(HasMetadata object, DeletionPropagation propagation) {
+  /**
+   * Deletes an object the operator created; one that is already gone is fine.
+   *
+   * @return false when the server no longer had it (the cache it was read from is behind)
+   */
+  public boolean delete(HasMetadata object, DeletionPropagation propagation) {
     try {
-      client.resource(object).withPropagationPolicy(propagation).delete();
+      return !client.resource(object).withPropagationPolicy(propagation).delete().isEmpty();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) throw e;
+      return false;
     }
   }
 

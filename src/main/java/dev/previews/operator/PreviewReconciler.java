@@ -52,12 +52,14 @@ import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   }
 
   private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
+  /** When to look again at a preview whose cached children turned out to be gone already. */
+  static final Duration RECHECK_STALE_CACHE = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final OperatorConfig config;
@@ -180,19 +184,27 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     }
     expiryTimer.wakeAt(ResourceID.fromResource(preview),
         after.getPhase() == Phase.Expired ? null : Timestamps.parse(after.getExpiresAt()));
+    UpdateControl<PreviewDeployment> done = step.recheckAfter == null
+        ? UpdateControl.noUpdate() : UpdateControl.<PreviewDeployment>noUpdate().rescheduleAfter(step.recheckAfter);
     if (after.equals(before)) {
-      return UpdateControl.noUpdate();
+      return done;
     }
     observer.statusChanged(preview, before, after);
     // Not UpdateControl.patchStatus: java-operator-sdk 5 does not put what that returns into its cache,
     // so a reconcile that follows at once (the seed Job's creation event, say) would still see the old
     // status, make the same transition again and write it and its Event a second time. This writes the
-    // same JSON patch of the status, guarded by the resourceVersion, and caches the answer.
-    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(preview, context, p -> {
-      p.setStatus(after);
-      return p;
+    // same JSON patch of the status and caches the answer. The patch carries no resourceVersion: the
+    // operator is the only writer of the status, and a lock would answer 409 to every status write
+    // that races a spec change by someone else (kubectl apply --server-side, Argo CD).
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(preview, context, UnaryOperator.identity(), current -> {
+      PreviewDeployment unlocked = client.getKubernetesSerialization().clone(current);
+      unlocked.getMetadata().setResourceVersion(null);
+      return client.resource(unlocked).editStatus(p -> {
+        p.setStatus(after);
+        return p;
+      });
     });
-    return UpdateControl.noUpdate();
+    return done;
   }
 
   private boolean holdsOrWaits(PreviewDeployment preview, PreviewDeploymentStatus status) {
@@ -250,6 +262,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private final PreviewDeploymentStatus current;
     private final PreviewDeploymentStatus status;
     private boolean deleted;
+    private Duration recheckAfter;
 
     Step(PreviewDeployment preview, Context<PreviewDeployment> context, Instant now) {
       this.preview = preview;
@@ -400,6 +413,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       Deployment written = writer.ensure(preview, BackendResources.deployment(preview, resolved.image(), createdAt), deployment);
       if (deployment == null && written != null) {
         deployments.handleRecentResourceCreate(ResourceID.fromResource(written), written);
+      } else if (written != null) {
+        // judge the backend by what the update made of it (a new generation the Deployment controller
+        // has yet to roll out), not by the cached object from before the update
+        deployments.handleRecentResourceUpdate(ResourceID.fromResource(written), written, deployment);
+        deployment = written;
       }
       Service service = context.getSecondaryResource(Service.class).orElse(null);
       Service writtenService = writer.ensure(preview, BackendResources.service(preview), service);
@@ -437,8 +455,10 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       context.getSecondaryResources(Job.class).stream()
           .filter(job -> !commit.equals(labelOf(job, PreviewNames.LABEL_COMMIT)))
           .forEach(job -> writer.delete(job, DeletionPropagation.BACKGROUND));
-      if (old.getMetadata().getDeletionTimestamp() == null) {
-        writer.delete(old, DeletionPropagation.FOREGROUND);
+      if (old.getMetadata().getDeletionTimestamp() == null && !writer.delete(old, DeletionPropagation.FOREGROUND)) {
+        // The server had no such Deployment any more: the cache is behind, and the event that
+        // would bring this preview back may already have passed. Look again shortly.
+        recheckAfter = RECHECK_STALE_CACHE;
       }
       String message = "deleting the backend of commit " + PreviewNames.shortCommit(labelOf(old, PreviewNames.LABEL_COMMIT))
           + " before creating commit " + PreviewNames.shortCommit(commit);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Renders the chart with helm-java (Helm as a native library, offline) as `helm template` does. */
-final class ChartRendering {
+public final class ChartRendering {
   static final String RELEASE = "preview-operator";
   static final String NAMESPACE = "preview-operator";
 
@@ -35,7 +35,7 @@ final class ChartRendering {
     return Manifests.objects(template(valuesYaml));
   }
 
-  static List<GenericKubernetesResource> render() {
+  public static List<GenericKubernetesResource> render() {
     return render(null);
   }
 }

@@ -14,6 +14,7 @@ import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.sandbox.WorkloadSimulator;
 import dev.previews.testing.ManualClock;
+import dev.previews.testing.PreviewCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -97,21 +98,21 @@ class RbacCoverageTest {
         simulator.failSeed("team-a", job, "seed: no such table");
         await().atMost(WAIT).until(() -> phase(admin, "team-a", "login").equals("SeedFailed"));
 
-        edit(admin, "team-a", "login", p -> {
+        PreviewCluster.edit(admin, "team-a", "login", p -> {
           p.getSpec().getBackend().setReplicas(2);
           p.getSpec().getIngress().setHost("login-v2.team-a.example.com");
           return p;
         });
         await().atMost(WAIT).until(() -> "login-v2.team-a.example.com".equals(
             admin.network().v1().ingresses().inNamespace("team-a").withName("login").get().getSpec().getRules().get(0).getHost()));
-        edit(admin, "team-a", "login", p -> {
+        PreviewCluster.edit(admin, "team-a", "login", p -> {
           p.getSpec().setIngress(null);
           return p;
         });
         await().atMost(WAIT).until(() -> admin.network().v1().ingresses().inNamespace("team-a").withName("login").get() == null);
         await().atMost(WAIT).until(() -> awaitDeployment(admin, "team-a", "login").getSpec().getReplicas() == 2);
 
-        edit(admin, "team-a", "login", p -> {
+        PreviewCluster.edit(admin, "team-a", "login", p -> {
           p.getSpec().setCommit(COMMIT_B);
           return p;
         });
@@ -155,18 +156,6 @@ class RbacCoverageTest {
   static String phase(KubernetesClient c, String ns, String name) {
     PreviewDeployment p = c.resources(PreviewDeployment.class).inNamespace(ns).withName(name).get();
     return p == null || p.getStatus() == null || p.getStatus().getPhase() == null ? "" : p.getStatus().getPhase().name();
-  }
-
-  /** Edits the preview, reading it again when the operator wrote its status in between (HTTP 409). */
-  static void edit(KubernetesClient c, String ns, String name, java.util.function.UnaryOperator<PreviewDeployment> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        c.resources(PreviewDeployment.class).inNamespace(ns).withName(name).edit(change);
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) throw e;
-      }
-    }
   }
 
   static Deployment awaitDeployment(KubernetesClient c, String ns, String name) {

@@ -92,7 +92,25 @@ public final class PreviewCluster implements AutoCloseable {
   }
 
   public PreviewDeployment edit(String namespace, String name, java.util.function.UnaryOperator<PreviewDeployment> change) {
-    return client.resources(PreviewDeployment.class).inNamespace(namespace).withName(name).edit(change);
+    return edit(client, namespace, name, change);
+  }
+
+  /**
+   * Edits a preview as a user with {@code kubectl edit} does: read, change, write with the
+   * resourceVersion read; when the operator wrote the status in between (HTTP 409), read again and
+   * retry, a bounded number of times.
+   */
+  public static PreviewDeployment edit(KubernetesClient client, String namespace, String name,
+      java.util.function.UnaryOperator<PreviewDeployment> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(PreviewDeployment.class).inNamespace(namespace).withName(name).edit(change);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Waits (bounded) until the preview satisfies the condition, and returns it. */

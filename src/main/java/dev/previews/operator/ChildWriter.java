@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -45,30 +48,40 @@ public final class ChildWriter {
    * Creates the object when absent, updates it when it drifted; returns what the server answered,
    * or null when nothing was written. An update lays the desired fields over the object read from
    * the cache and PUTs it with that object's resourceVersion: a concurrent change answers 409 and the
-   * reconcile runs again on fresh state.
+   * reconcile runs again on fresh state. What is written goes into the informer's cache at once,
+   * and its own watch event triggers no reconcile (see {@link #create}).
    */
   @SuppressWarnings("unchecked")
-  public <T extends HasMetadata> T ensure(PreviewDeployment owner, T desired, T actual) {
+  public <T extends HasMetadata> T ensure(PreviewDeployment owner, T desired, T actual, InformerEventSource<T, ?> cache) {
     if (actual == null) {
-      return create(owner, desired);
+      return create(owner, desired, cache);
     }
     if (matches(desired, actual)) {
       return null;
     }
     JsonNode merged = JsonMerge.overlay(json.convertValue(actual, JsonNode.class), json.convertValue(desired, JsonNode.class));
-    T update = (T) json.convertValue(merged, actual.getClass());
+    T update = markedOwn((T) json.convertValue(merged, actual.getClass()), actual, cache);
     update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
     try {
-      return client.resource(update).update();
+      T written = client.resource(update).update();
+      cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, actual);
+      return written;
     } catch (KubernetesClientException e) {
       throw translate(e, desired);
     }
   }
 
-  /** Creates the object; an existing object of this preview counts as created, anyone else's is refused. */
-  public <T extends HasMetadata> T create(PreviewDeployment owner, T desired) {
+  /**
+   * Creates the object; an existing object of this preview counts as created, anyone else's is refused.
+   * The object carries java-operator-sdk's "previous" annotation, which marks its creation event as
+   * this operator's own: that event can arrive before the create returns, and would otherwise run
+   * the reconcile again for nothing. What the server answered goes into the informer's cache.
+   */
+  public <T extends HasMetadata> T create(PreviewDeployment owner, T desired, InformerEventSource<T, ?> cache) {
     try {
-      return client.resource(desired).create();
+      T created = client.resource(markedOwn(desired, null, cache)).create();
+      cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      return created;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         T existing = client.resource(desired).get();
@@ -80,6 +93,13 @@ public final class ChildWriter {
       }
       throw translate(e, desired);
     }
+  }
+
+  /** The object to write, with the annotation that tells its watch event from anyone else's change. */
+  private static <T extends HasMetadata> T markedOwn(T object, T previous, InformerEventSource<T, ?> cache) {
+    object.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(
+        Objects.requireNonNullElse(object.getMetadata().getAnnotations(), java.util.Map.of())));
+    return cache.addPreviousAnnotation(previous == null ? null : previous.getMetadata().getResourceVersion(), object);
   }
 
   /**

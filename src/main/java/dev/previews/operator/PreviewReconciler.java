@@ -113,6 +113,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private InformerEventSource<Namespace, PreviewDeployment> namespaces;
   private InformerEventSource<Deployment, PreviewDeployment> deployments;
   private InformerEventSource<Service, PreviewDeployment> services;
+  private InformerEventSource<Ingress, PreviewDeployment> ingresses;
   private InformerEventSource<Job, PreviewDeployment> jobs;
 
   public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
@@ -146,7 +147,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
             .build(),
         context);
     services = owned(context, Service.class);
-    return List.of(deployments, services, owned(context, Ingress.class), jobs, namespaces, wakeUps);
+    ingresses = owned(context, Ingress.class);
+    return List.of(deployments, services, ingresses, jobs, namespaces, wakeUps);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, PreviewDeployment> owned(
@@ -410,24 +412,16 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       }
       status.setExpiresAt(expiresAt);
 
-      Deployment written = writer.ensure(preview, BackendResources.deployment(preview, resolved.image(), createdAt), deployment);
-      if (deployment == null && written != null) {
-        deployments.handleRecentResourceCreate(ResourceID.fromResource(written), written);
-      } else if (written != null) {
+      Deployment written = writer.ensure(preview, BackendResources.deployment(preview, resolved.image(), createdAt), deployment, deployments);
+      if (deployment != null && written != null) {
         // judge the backend by what the update made of it (a new generation the Deployment controller
         // has yet to roll out), not by the cached object from before the update
-        deployments.handleRecentResourceUpdate(ResourceID.fromResource(written), written, deployment);
         deployment = written;
       }
-      Service service = context.getSecondaryResource(Service.class).orElse(null);
-      Service writtenService = writer.ensure(preview, BackendResources.service(preview), service);
-      if (service == null && writtenService != null) {
-        // as for the Deployment: its creation event then triggers no reconcile of its own
-        services.handleRecentResourceCreate(ResourceID.fromResource(writtenService), writtenService);
-      }
+      writer.ensure(preview, BackendResources.service(preview), context.getSecondaryResource(Service.class).orElse(null), services);
       Ingress ingress = context.getSecondaryResource(Ingress.class).orElse(null);
       if (resolved.host() != null) {
-        writer.ensure(preview, BackendResources.ingress(preview, resolved.host()), ingress);
+        writer.ensure(preview, BackendResources.ingress(preview, resolved.host()), ingress, ingresses);
         status.setExternalUrl(BackendResources.externalUrl(preview, resolved.host()));
       } else {
         if (ingress != null) writer.delete(ingress, DeletionPropagation.BACKGROUND);
@@ -497,10 +491,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
           return;
         }
         seedJobs.forEach(j -> writer.delete(j, DeletionPropagation.BACKGROUND));
-        Job created = writer.create(preview, SeedJobs.job(preview, container, fingerprint));
-        if (created != null) {
-          jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-        }
+        writer.create(preview, SeedJobs.job(preview, container, fingerprint), jobs);
         status.setSeed(new SeedStatus(jobName, Timestamps.format(now), null, null));
         condition(SEEDED, FALSE, Seed.SEEDING, "seed Job " + jobName + " is running");
         condition(SEED_FAILED, FALSE, Seed.NOT_FAILED, "");

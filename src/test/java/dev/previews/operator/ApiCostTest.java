@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What one preview costs the API from creation to Ready (docs/BENCHMARKS.md measures it at scale):
  * the three children, one status write per phase (Provisioning, Seeding, Ready) and one Event per
- * transition, nothing twice.
+ * transition, nothing twice; and one reconcile per thing that happened (the creation, the backend
+ * available, the seed finished): the watch events of the operator's own writes trigger none.
  */
 class ApiCostTest {
   static PreviewCluster cluster;
@@ -49,6 +50,7 @@ class ApiCostTest {
     assertThat(count(requests, "POST ", base + "jobs")).isEqualTo(1);
     assertThat(count(requests, "POST ", base + "events")).isEqualTo(3);
     assertThat(cluster.eventReasons(NS, "cost")).containsExactlyInAnyOrder("Provisioned", "SeedStarted", "Seeded");
+    assertThat(cluster.reconcileCount(NS, "cost")).isEqualTo(3);
   }
 
   private static long count(List<String> requests, String method, String pathPart) {

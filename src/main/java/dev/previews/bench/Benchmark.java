@@ -81,7 +81,8 @@ public final class Benchmark {
       api.createNamespaces(workload.namespaceNames());
       OperatorConfig config = OperatorConfig.defaults()
           .withPlan(new Plan("starter", Duration.ofDays(5), Math.max(100_000, settings.previews()), ExpiryPolicy.Delete));
-      WorkloadSimulator simulator = new WorkloadSimulator(api.client("simulator"), Duration.ZERO).start();
+      // the controllers it stands in for write with as many workers as the lower bound has
+      WorkloadSimulator simulator = new WorkloadSimulator(api.client("simulator"), Duration.ZERO, settings.concurrency()).start();
       try {
         Reconciles reconciles = new Reconciles();
         KubernetesClient operatorClient = api.client("operator");

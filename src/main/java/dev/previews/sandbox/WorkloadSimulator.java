@@ -16,10 +16,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,29 +44,47 @@ public final class WorkloadSimulator implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Duration delay;
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "workload-simulator");
-    t.setDaemon(true);
-    return t;
-  });
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final ScheduledExecutorService executor;
+  private SharedIndexInformer<Deployment> deployments;
+  private SharedIndexInformer<Job> jobs;
 
   public WorkloadSimulator(KubernetesClient client, Duration delay) {
-    this.client = client;
-    this.delay = delay;
+    this(client, delay, 1);
   }
 
-  /** Starts the automatic mode: every preview Deployment becomes available, every seed Job finishes. */
+  /** With {@code threads} workers writing statuses, as a controller with that many workers would. */
+  public WorkloadSimulator(KubernetesClient client, Duration delay, int threads) {
+    this.client = client;
+    this.delay = delay;
+    this.executor = Executors.newScheduledThreadPool(threads, r -> {
+      Thread t = new Thread(r, "workload-simulator");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts the automatic mode: every preview Deployment becomes available, every seed Job finishes.
+   * Like the controllers it stands in for, it writes from its informers' caches (no read before a
+   * write); a write that meets a newer object (409) is tried again on the cache's next version.
+   */
   public WorkloadSimulator start() {
-    informers.add(client.apps().deployments().inAnyNamespace().withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
+    deployments = client.apps().deployments().inAnyNamespace()
+        .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
         .inform(handler(d -> {
-          if (!isAvailable(d)) later(() -> markAvailable(d.getMetadata().getNamespace(), d.getMetadata().getName()));
-        })));
-    informers.add(client.batch().v1().jobs().inAnyNamespace().withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
+          if (!isAvailable(d)) later(() -> latest(deployments, d).filter(c -> !isAvailable(c)).ifPresent(this::markAvailable));
+        }));
+    jobs = client.batch().v1().jobs().inAnyNamespace()
+        .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
         .inform(handler(j -> {
-          if (!isFinished(j)) later(() -> finishByEnvironment(j.getMetadata().getNamespace(), j.getMetadata().getName()));
-        })));
+          if (!isFinished(j)) later(() -> latest(jobs, j).filter(c -> !isFinished(c)).ifPresent(this::finishByEnvironment));
+        }));
     return this;
+  }
+
+  /** The informer's latest version of the object, if it still exists and is not being deleted. */
+  private static <T extends HasMetadata> Optional<T> latest(SharedIndexInformer<T> informer, T seen) {
+    return Optional.ofNullable(informer.getStore().get(seen)).filter(o -> o.getMetadata().getDeletionTimestamp() == null);
   }
 
   private <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
@@ -108,6 +126,10 @@ public final class WorkloadSimulator implements AutoCloseable {
   public void markAvailable(String namespace, String name) {
     Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
     if (d == null || d.getMetadata().getDeletionTimestamp() != null || isAvailable(d)) return;
+    markAvailable(d);
+  }
+
+  private void markAvailable(Deployment d) {
     int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     String now = now();
     writeStatus(d, Map.of(
@@ -117,8 +139,8 @@ public final class WorkloadSimulator implements AutoCloseable {
             Map.of("type", "Available", "status", "True", "reason", "MinimumReplicasAvailable",
                 "message", "Deployment has minimum availability.", "lastTransitionTime", now, "lastUpdateTime", now),
             Map.of("type", "Progressing", "status", "True", "reason", "NewReplicaSetAvailable",
-                "message", "ReplicaSet \"" + name + "\" has successfully progressed.", "lastTransitionTime", now,
-                "lastUpdateTime", now))));
+                "message", "ReplicaSet \"" + d.getMetadata().getName() + "\" has successfully progressed.",
+                "lastTransitionTime", now, "lastUpdateTime", now))));
   }
 
   /** Writes the status of a Deployment whose rollout stopped progressing (ProgressDeadlineExceeded). */
@@ -134,11 +156,15 @@ public final class WorkloadSimulator implements AutoCloseable {
   public void finishByEnvironment(String namespace, String name) {
     Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
     if (job == null || isFinished(job)) return;
+    finishByEnvironment(job);
+  }
+
+  private void finishByEnvironment(Job job) {
     List<EnvVar> env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
     String outcome = envValue(env, OUTCOME_ENV);
     if ("fail".equalsIgnoreCase(outcome)) {
       String output = Objects.requireNonNullElse(envValue(env, OUTPUT_ENV), "seed: simulated failure");
-      failSeed(namespace, name, output);
+      failSeed(job.getMetadata().getNamespace(), job.getMetadata().getName(), output);
     } else {
       writeStatus(job, succeeded());
     }
@@ -227,7 +253,8 @@ public final class WorkloadSimulator implements AutoCloseable {
 
   @Override
   public void close() {
-    informers.forEach(SharedIndexInformer::close);
+    if (deployments != null) deployments.close();
+    if (jobs != null) jobs.close();
     executor.shutdownNow();
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.lang.ref.Cleaner;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,9 @@ final class BenchApi implements AutoCloseable {
   private final RequestLog log;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final List<ExecutorService> pools = new ArrayList<>();
+  /** The pools of released clients, shut down when their client is collected or at close. */
+  private final List<ExecutorService> released = new ArrayList<>();
+  private static final Cleaner CLEANER = Cleaner.create(Threads.named("bench-client-cleaner"));
   private final KubernetesClient driver;
   private final Thread drainer;
   private volatile boolean closing;
@@ -97,15 +101,30 @@ final class BenchApi implements AutoCloseable {
     return client;
   }
 
-  /** Closes a client made here and forgets it (and its threads), so that it can be collected. */
+  /**
+   * Closes a client made here and forgets it, so that it can be collected; its threads stop once it
+   * has been (or when this API closes).
+   *
+   * <p>Not at once: the JDK HttpClient hands the server's answer to a websocket's close frame to the
+   * client's executor. Shut down right after a stop, it drops those answers; each of the client's
+   * watches (informers) then never ends, and fabric8 keeps a fail-safe task for it (120 s) on its
+   * static scheduler that holds the watch, hence the client.
+   */
   void release(KubernetesClient client) {
     client.close();
     synchronized (clients) {
       int i = clients.indexOf(client);
       if (i >= 0) {
         clients.remove(i);
-        pools.remove(2 * i + 1).shutdownNow();
-        pools.remove(2 * i).shutdownNow();
+        ExecutorService tasks = pools.remove(2 * i + 1);
+        ExecutorService http = pools.remove(2 * i);
+        released.add(tasks);
+        released.add(http);
+        // the action must not hold the client
+        CLEANER.register(client, () -> {
+          http.shutdownNow();
+          tasks.shutdownNow();
+        });
       }
     }
   }
@@ -189,6 +208,8 @@ final class BenchApi implements AutoCloseable {
       clients.clear();
       pools.forEach(ExecutorService::shutdownNow);
       pools.clear();
+      released.forEach(ExecutorService::shutdownNow);
+      released.clear();
     }
     server.destroy();
     drainer.interrupt();

@@ -47,14 +47,15 @@ import java.util.List;
 final class LowerBound {
   private LowerBound() {}
 
-  static final PreviewDeployment POISON = new PreviewDeployment();
-
   static ReadyClock run(BenchApi api, Workload workload, int concurrency, Duration timeout) throws Exception {
     KubernetesClient driver = api.client("driver");
     KubernetesClient worker = api.client("lower-bound");
     ReadyClock clock = new ReadyClock(Workload.COMMIT_A, workload.previews());
     api.log().listen(clock);
     BlockingQueue<PreviewDeployment> created = new LinkedBlockingQueue<>();
+    // tells a worker to stop; not static, so that no PreviewDeployment outlives the run (the memory
+    // phase counts them)
+    PreviewDeployment poison = new PreviewDeployment();
     ExecutorService creators = Executors.newFixedThreadPool(concurrency, Threads.named("bench-lb-create"));
     ExecutorService workers = Executors.newFixedThreadPool(concurrency, Threads.named("bench-lb-work"));
     try {
@@ -63,7 +64,7 @@ final class LowerBound {
         work.add(workers.submit(() -> {
           while (true) {
             PreviewDeployment p = created.take();
-            if (p == POISON) return null;
+            if (p == poison) return null;
             bringToReady(worker, p);
           }
         }));
@@ -78,7 +79,7 @@ final class LowerBound {
         }));
       }
       for (Future<?> f : creations) f.get();
-      for (int w = 0; w < concurrency; w++) created.add(POISON);
+      for (int w = 0; w < concurrency; w++) created.add(poison);
       boolean done = clock.await(timeout);
       for (Future<?> f : work) f.get();
       if (!done) {

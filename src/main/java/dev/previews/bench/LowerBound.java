@@ -11,6 +11,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.api.SeedStatus;
+import dev.previews.operator.StatusWrite;
 import dev.previews.policy.ConditionSet;
 import dev.previews.policy.PreviewNames;
 import dev.previews.policy.SpecCheck;
@@ -163,12 +164,9 @@ final class LowerBound {
     writeStatus(client, preview, status);
   }
 
-  /** The status write the operator's framework makes: a JSON patch of the status subresource. */
+  /** The status write the operator makes (the same code). */
   private static PreviewDeployment writeStatus(KubernetesClient client, PreviewDeployment current,
       PreviewDeploymentStatus status) {
-    return client.resource(current).editStatus(p -> {
-      p.setStatus(status);
-      return p;
-    });
+    return StatusWrite.write(client, current, status);
   }
 }

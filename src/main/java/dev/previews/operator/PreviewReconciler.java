@@ -195,17 +195,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     // Not UpdateControl.patchStatus: java-operator-sdk 5 does not put what that returns into its cache,
     // so a reconcile that follows at once (the seed Job's creation event, say) would still see the old
     // status, make the same transition again and write it and its Event a second time. This writes the
-    // same JSON patch of the status and caches the answer. The patch carries no resourceVersion: the
-    // operator is the only writer of the status, and a lock would answer 409 to every status write
-    // that races a spec change by someone else (kubectl apply --server-side, Argo CD).
-    PrimaryUpdateAndCacheUtils.updateAndCacheResource(preview, context, UnaryOperator.identity(), current -> {
-      PreviewDeployment unlocked = client.getKubernetesSerialization().clone(current);
-      unlocked.getMetadata().setResourceVersion(null);
-      return client.resource(unlocked).editStatus(p -> {
-        p.setStatus(after);
-        return p;
-      });
-    });
+    // status (see StatusWrite) and caches the answer.
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(preview, context, UnaryOperator.identity(),
+        current -> StatusWrite.write(client, current, after));
     return done;
   }
 

@@ -20,10 +20,7 @@ public final class StatusWrite {
   public static PreviewDeployment write(KubernetesClient client, PreviewDeployment preview, PreviewDeploymentStatus status) {
     // "add" sets the member whether or not the object has one yet (RFC 6902, 4.1)
     String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + client.getKubernetesSerialization().asJson(status) + "}]";
-    return client.resources(PreviewDeployment.class)
-        .inNamespace(preview.getMetadata().getNamespace())
-        .withName(preview.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), patch);
+    // on the object itself, not on a name: fabric8 would read the object from the server first
+    return client.resource(preview).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
   }
 }

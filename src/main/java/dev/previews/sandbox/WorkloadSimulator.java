@@ -13,6 +13,11 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.previews.policy.JsonMerge;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -221,12 +226,27 @@ public final class WorkloadSimulator implements AutoCloseable {
     writeStatus(current, status);
   }
 
-  /** Lays the status over the object just read and writes it back (a 409 if it changed since). */
+  /**
+   * Lays the status over the object's and writes it back (a 409 if it changed since). The object
+   * may be an informer's: it is not modified, the write goes through a copy that shares its spec.
+   */
   private void writeStatus(HasMetadata current, Map<String, Object> status) {
     var json = client.getKubernetesSerialization();
-    JsonNode merged = JsonMerge.overlay(json.convertValue(current, JsonNode.class),
-        json.convertValue(Map.of("status", status), JsonNode.class));
-    client.resource(json.convertValue(merged, current.getClass())).update();
+    ObjectMeta metadata = new ObjectMetaBuilder(current.getMetadata()).build();
+    if (current instanceof Deployment d) {
+      client.resource(new Deployment(d.getApiVersion(), d.getKind(), metadata, d.getSpec(),
+          overlay(json, d.getStatus(), status, DeploymentStatus.class))).update();
+    } else if (current instanceof Job j) {
+      client.resource(new Job(j.getApiVersion(), j.getKind(), metadata, j.getSpec(),
+          overlay(json, j.getStatus(), status, JobStatus.class))).update();
+    } else {
+      throw new IllegalArgumentException("no status to simulate for " + current.getKind());
+    }
+  }
+
+  private static <S> S overlay(KubernetesSerialization json, S current, Map<String, Object> status, Class<S> type) {
+    JsonNode base = current == null ? json.convertValue(Map.of(), JsonNode.class) : json.convertValue(current, JsonNode.class);
+    return json.convertValue(JsonMerge.overlay(base, json.convertValue(status, JsonNode.class)), type);
   }
 
   static boolean isAvailable(Deployment d) {

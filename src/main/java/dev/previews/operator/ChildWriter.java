@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
+import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ChildWriter {
   private final KubernetesClient client;
   private final KubernetesSerialization json;
+  private final VerifiedChildren verified = new VerifiedChildren();
 
   /** The API server refused an object the preview asked for (HTTP 422): the spec is at fault. */
   public static final class Rejected extends RuntimeException {
@@ -50,13 +52,25 @@ public final class ChildWriter {
    * the cache and PUTs it with that object's resourceVersion: a concurrent change answers 409 and the
    * reconcile runs again on fresh state. What is written goes into the informer's cache at once,
    * and its own watch event triggers no reconcile (see {@link #create}).
+   *
+   * <p>{@code wanted} names everything the desired object is made from (null: unknown). When the
+   * cached object is the very version last seen to hold what the same {@code wanted} asked for, the
+   * desired object is neither built nor compared again.
    */
   @SuppressWarnings("unchecked")
-  public <T extends HasMetadata> T ensure(PreviewDeployment owner, T desired, T actual, InformerEventSource<T, ?> cache) {
+  public <T extends HasMetadata> T ensure(PreviewDeployment owner, String wanted, Supplier<T> desiredObject, T actual,
+      InformerEventSource<T, ?> cache) {
+    if (actual != null && wanted != null && verified.holds(actual, wanted)) {
+      return null;
+    }
+    T desired = desiredObject.get();
     if (actual == null) {
-      return create(owner, desired, cache);
+      T created = create(owner, desired, cache);
+      verified.remember(created, wanted);
+      return created;
     }
     if (matches(desired, actual)) {
+      verified.remember(actual, wanted);
       return null;
     }
     JsonNode merged = JsonMerge.overlay(json.convertValue(actual, JsonNode.class), json.convertValue(desired, JsonNode.class));
@@ -65,10 +79,16 @@ public final class ChildWriter {
     try {
       T written = client.resource(update).update();
       cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, actual);
+      verified.remember(written, wanted);
       return written;
     } catch (KubernetesClientException e) {
       throw translate(e, desired);
     }
+  }
+
+  /** Forgets what was verified of the children named like a preview that is gone. */
+  public void forget(ResourceID preview) {
+    verified.forget(preview);
   }
 
   /**
@@ -121,6 +141,7 @@ public final class ChildWriter {
    * @return false when the server no longer had it (the cache it was read from is behind)
    */
   public boolean delete(HasMetadata object, DeletionPropagation propagation) {
+    verified.forget(object);
     try {
       return !client.resource(object).withPropagationPolicy(propagation).delete().isEmpty();
     } catch (KubernetesClientException e) {

@@ -215,6 +215,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     String name = preview.getMetadata().getName();
     expiryTimer.cancel(ResourceID.fromResource(preview));
     observer.deleted(preview);
+    writer.forget(ResourceID.fromResource(preview));
     index.release(namespace, name);
     wakeWaiters(namespace, name);
     if (preview.getSpec() != null && preview.getSpec().getBranch() != null) {
@@ -404,16 +405,19 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       }
       status.setExpiresAt(expiresAt);
 
-      Deployment written = writer.ensure(preview, BackendResources.deployment(preview, resolved.image(), createdAt), deployment, deployments);
+      Deployment written = writer.ensure(preview, wanted(resolved.image(), createdAt),
+          () -> BackendResources.deployment(preview, resolved.image(), createdAt), deployment, deployments);
       if (deployment != null && written != null) {
         // judge the backend by what the update made of it (a new generation the Deployment controller
         // has yet to roll out), not by the cached object from before the update
         deployment = written;
       }
-      writer.ensure(preview, BackendResources.service(preview), context.getSecondaryResource(Service.class).orElse(null), services);
+      writer.ensure(preview, wanted(), () -> BackendResources.service(preview),
+          context.getSecondaryResource(Service.class).orElse(null), services);
       Ingress ingress = context.getSecondaryResource(Ingress.class).orElse(null);
       if (resolved.host() != null) {
-        writer.ensure(preview, BackendResources.ingress(preview, resolved.host()), ingress, ingresses);
+        writer.ensure(preview, wanted(resolved.host()), () -> BackendResources.ingress(preview, resolved.host()),
+            ingress, ingresses);
         status.setExternalUrl(BackendResources.externalUrl(preview, resolved.host()));
       } else {
         if (ingress != null) writer.delete(ingress, DeletionPropagation.BACKGROUND);
@@ -434,6 +438,14 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         case PROGRESSING -> condition(PROVISIONED, FALSE, Provisioned.PROVISIONING, health.message());
       }
       return true;
+    }
+
+    /**
+     * What a child is made from: the preview (its uid and the generation of its spec) and the given
+     * values resolved from it; null when the preview has no generation to go by.
+     */
+    private String wanted(String... resolved) {
+      return generation == null ? null : preview.getMetadata().getUid() + "/" + generation + "/" + String.join("/", resolved);
     }
 
     /** A new commit: stop the old seed, delete the old Deployment, and wait until it is gone. */

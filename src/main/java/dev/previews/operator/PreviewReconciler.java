@@ -27,6 +27,7 @@ import dev.previews.workload.BackendResources;
 import dev.previews.workload.DeploymentHealth;
 import dev.previews.workload.SeedJobs;
 import dev.previews.workload.SeedOutcome;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -59,6 +60,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -108,6 +110,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private final EventRecorder events;
   private final PreviewObserver observer;
   private final PreviewIndex index = new PreviewIndex();
+  private final SeedFingerprints seedFingerprints = new SeedFingerprints();
   private final SimpleInboundEventSource<PreviewDeployment> wakeUps = new SimpleInboundEventSource<>("wake-ups");
   private final ExpiryTimer expiryTimer;
   private InformerEventSource<Namespace, PreviewDeployment> namespaces;
@@ -216,6 +219,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     expiryTimer.cancel(ResourceID.fromResource(preview));
     observer.deleted(preview);
     writer.forget(ResourceID.fromResource(preview));
+    seedFingerprints.forget(ResourceID.fromResource(preview));
     index.release(namespace, name);
     wakeWaiters(namespace, name);
     if (preview.getSpec() != null && preview.getSpec().getBranch() != null) {
@@ -479,8 +483,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         condition(SEED_FAILED, FALSE, Seed.NOT_FAILED, "");
         return;
       }
-      var container = SeedJobs.container(preview, resolved.seedImage(), status.getUrl());
-      String fingerprint = SeedJobs.fingerprint(preview, container);
+      Supplier<Container> container = () -> SeedJobs.container(preview, resolved.seedImage(), status.getUrl());
+      String reseed = Objects.requireNonNullElse(preview.getMetadata().getAnnotations(), Map.<String, String>of())
+          .getOrDefault(PreviewDeployment.RESEED_ANNOTATION, "");
+      String fingerprint = seedFingerprints.of(ResourceID.fromResource(preview),
+          wanted(resolved.seedImage(), status.getUrl(), reseed), () -> SeedJobs.fingerprint(preview, container.get()));
       String jobName = PreviewNames.seedJobName(name, preview.getSpec().getCommit(), fingerprint);
       Job job = seedJobs.stream().filter(j -> j.getMetadata().getName().equals(jobName)).findFirst().orElse(null);
       SeedStatus recorded = current.getSeed() != null && jobName.equals(current.getSeed().getJobName()) ? current.getSeed() : null;
@@ -495,7 +502,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
           return;
         }
         seedJobs.forEach(j -> writer.delete(j, DeletionPropagation.BACKGROUND));
-        writer.create(preview, SeedJobs.job(preview, container, fingerprint), jobs);
+        writer.create(preview, SeedJobs.job(preview, container.get(), fingerprint), jobs);
         status.setSeed(new SeedStatus(jobName, Timestamps.format(now), null, null));
         condition(SEEDED, FALSE, Seed.SEEDING, "seed Job " + jobName + " is running");
         condition(SEED_FAILED, FALSE, Seed.NOT_FAILED, "");

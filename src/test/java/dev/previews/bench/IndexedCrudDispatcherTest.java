@@ -54,6 +54,45 @@ class IndexedCrudDispatcherTest {
     }
   }
 
+  @Test
+  void listsAnswerAsTheStockDispatcher() throws Exception {
+    try (BenchApi indexed = new BenchApi(false); BenchApi stock = new BenchApi(true)) {
+      for (BenchApi api : List.of(indexed, stock)) {
+        KubernetesClient client = api.driver();
+        api.createNamespaces(List.of("b", "a"));
+        for (String ns : List.of("b", "a")) {
+          for (String name : List.of("y", "x")) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                .withNamespace(ns).addToLabels("keep", name.equals("x") ? "yes" : "no").endMetadata().build()).create();
+          }
+        }
+        client.configMaps().inNamespace("a").withName("y").delete();
+      }
+      for (String what : List.of("all", "namespace", "label")) {
+        var lists = List.of(indexed, stock).stream().map(api -> {
+          var configMaps = api.driver().configMaps();
+          var list = switch (what) {
+            case "all" -> configMaps.inAnyNamespace().list();
+            case "namespace" -> configMaps.inNamespace("b").list();
+            default -> configMaps.inAnyNamespace().withLabel("keep", "yes").list();
+          };
+          return list;
+        }).toList();
+        var names = lists.stream().map(l -> l.getItems().stream()
+            .map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()).sorted().toList()).toList();
+        assertThat(names.get(0)).as(what).isEqualTo(names.get(1)).isNotEmpty();
+        // sorted by namespace and name, as from a real API server
+        assertThat(lists.get(0).getItems().stream().map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()))
+            .as(what).isSorted();
+        assertThat(lists.get(0).getMetadata().getResourceVersion()).as(what)
+            .isEqualTo(lists.get(1).getMetadata().getResourceVersion());
+      }
+      assertThat(indexed.driver().apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+      assertThat(indexed.driver().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+          .containsExactlyInAnyOrder("a", "b");
+    }
+  }
+
   private static ConfigMap create(KubernetesClient client, String name) {
     return client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
         .withNewMetadata().withName(name).withNamespace("default").endMetadata().addToData("k", "v").build()).create();

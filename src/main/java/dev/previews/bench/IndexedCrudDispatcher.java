@@ -76,8 +76,8 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<String, Set<AttributeSet>> index = new ConcurrentHashMap<>();
   /** resource (plural) -> the stored objects of that resource, for lists. */
   private final Map<String, Map<AttributeSet, Listed>> byResource = new ConcurrentHashMap<>();
-  /** A stored object as a list shows it, with its place in the list (namespace, name). */
-  private record Listed(String order, String json) {}
+  /** A stored object, with its place in a list (namespace, name) and its resourceVersion (for watches). */
+  private record Listed(String order, String json, long version) {}
   /** The store's resourceVersion: the last one handed out, which the stock lists report. */
   private final AtomicLong latestVersion = new AtomicLong();
   /** The stock code answers an empty list on these paths with the API's resources (discovery). */
@@ -85,8 +85,6 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   /** Writes hold it exclusively, the indexed reads shared: the index and the store change together. */
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile Lock stockWriteLock;
-  /** The resourceVersion of every stored object (by its key in the store), for the watches. */
-  private final Map<AttributeSet, Long> versions = new ConcurrentHashMap<>();
   /** The open watches that started from a resourceVersion (the stock code keeps the others). */
   private final Set<WatchSince> watches = ConcurrentHashMap.newKeySet();
   private static final JsonFactory JSON = new JsonFactory();
@@ -113,14 +111,14 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   @Override
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
       GenericKubernetesResource resource, String newState) {
-    String existing = oldAttributes == null ? null : map.get(oldAttributes);
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    String existing = null;
     if (oldAttributes != null) {
       unindex(oldAttributes);
-      versions.remove(oldAttributes);
       String resourceName = single(oldAttributes.getAttribute(PLURAL));
       Map<AttributeSet, Listed> ofResource = resourceName == null ? null : byResource.get(resourceName);
-      if (ofResource != null) ofResource.remove(oldAttributes);
+      Listed old = ofResource == null ? null : ofResource.remove(oldAttributes);
+      existing = old == null ? null : old.json();
     }
     AttributeSet stored = null;
     if (newState != null) {
@@ -134,12 +132,12 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       if (key != null) {
         index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(stored);
       }
-      versions.put(stored, resourceVersion(resource, newState));
       String resourceName = single(stored.getAttribute(PLURAL));
       if (resourceName != null) {
         String order = Objects.toString(single(stored.getAttribute(NAMESPACE)), "") + "/"
             + Objects.toString(single(stored.getAttribute(NAME)), "");
-        byResource.computeIfAbsent(resourceName, k -> new ConcurrentHashMap<>()).put(stored, new Listed(order, newState));
+        byResource.computeIfAbsent(resourceName, k -> new ConcurrentHashMap<>())
+            .put(stored, new Listed(order, newState, resourceVersion(resource, newState)));
       }
     }
     if (!watches.isEmpty() && !Objects.equals(existing, newState)) {
@@ -198,19 +196,18 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     public void onOpen(WebSocket webSocket, Response response) {
       socket = webSocket;
       locked(false, () -> {
-        List<Map.Entry<AttributeSet, Long>> newer = new ArrayList<>();
-        versions.forEach((stored, version) -> {
-          if (version > since && matches(stored)) {
-            newer.add(Map.entry(stored, version));
-          }
-        });
-        newer.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
-        for (Map.Entry<AttributeSet, Long> e : newer) {
-          String json = map.get(e.getKey());
-          if (json != null) {
-            send(json, Action.ADDED);
-          }
+        String resourceName = single(query.getAttribute(PLURAL));
+        List<Listed> newer = new ArrayList<>();
+        for (Map<AttributeSet, Listed> ofResource : resourceName == null ? byResource.values()
+            : List.of(byResource.getOrDefault(resourceName, Map.of()))) {
+          ofResource.forEach((stored, listed) -> {
+            if (listed.version() > since && matches(stored)) {
+              newer.add(listed);
+            }
+          });
         }
+        newer.sort(Comparator.comparingLong(Listed::version));
+        newer.forEach(listed -> send(listed.json(), Action.ADDED));
         watches.add(this);
         return null;
       });
@@ -402,7 +399,6 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     locked(true, () -> {
       super.reset();
       index.clear();
-      versions.clear();
       byResource.clear();
       return null;
     });

@@ -222,7 +222,13 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         throw new UncheckedIOException(e);
       }
       try {
-        sender.execute(() -> socket.send(body));
+        sender.execute(() -> {
+          try {
+            socket.send(body);
+          } catch (RuntimeException e) {
+            // the connection is gone; its close or failure ends this watch
+          }
+        });
       } catch (RejectedExecutionException e) {
         // closed meanwhile
       }

@@ -2,6 +2,7 @@ package dev.previews.operator;
 
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -20,7 +21,11 @@ public final class StatusWrite {
   public static PreviewDeployment write(KubernetesClient client, PreviewDeployment preview, PreviewDeploymentStatus status) {
     // "add" sets the member whether or not the object has one yet (RFC 6902, 4.1)
     String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + client.getKubernetesSerialization().asJson(status) + "}]";
-    // on the object itself, not on a name: fabric8 would read the object from the server first
-    return client.resource(preview).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+    // On an object, not on a name (fabric8 would read the object from the server first); on one that
+    // holds only the name, since fabric8 copies the object it is given before the request.
+    PreviewDeployment target = new PreviewDeployment();
+    target.setMetadata(new ObjectMetaBuilder().withName(preview.getMetadata().getName())
+        .withNamespace(preview.getMetadata().getNamespace()).build());
+    return client.resource(target).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
   }
 }

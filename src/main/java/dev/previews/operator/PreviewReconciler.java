@@ -446,7 +446,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
 
     /**
      * What a child is made from: the preview (its uid and the generation of its spec) and the given
-     * values resolved from it; null when the preview has no generation to go by.
+     * values resolved from it; null when the preview has no generation to go by. A child built from
+     * anything else as well (the preview's labels, say) must name it here, or a change to it would
+     * not reach a child that has not changed since it was last verified (see VerifiedChildren).
      */
     private String wanted(String... resolved) {
       return generation == null ? null : preview.getMetadata().getUid() + "/" + generation + "/" + String.join("/", resolved);

@@ -13,9 +13,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import java.util.function.Supplier;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Writes a preview's children with plain create, update (PUT) and delete: no server-side apply,
@@ -65,9 +65,8 @@ public final class ChildWriter {
     }
     T desired = desiredObject.get();
     if (actual == null) {
-      T created = create(owner, desired, cache);
-      verified.remember(created, wanted);
-      return created;
+      // not remembered: on a 409 this is an object that existed already, which is compared next time
+      return create(owner, desired, cache);
     }
     if (matches(desired, actual)) {
       verified.remember(actual, wanted);

@@ -74,16 +74,19 @@ public final class WorkloadSimulator implements AutoCloseable {
    * write); a write that meets a newer object (409) is tried again on the cache's next version.
    */
   public WorkloadSimulator start() {
+    // each informer is known before it runs: its handler reads its cache, from the first event on
     deployments = client.apps().deployments().inAnyNamespace()
-        .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-        .inform(handler(d -> {
-          if (!isAvailable(d)) later(() -> latest(deployments, d).filter(c -> !isAvailable(c)).ifPresent(this::markAvailable));
-        }));
+        .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY).runnableInformer(0);
+    deployments.addEventHandler(handler(d -> {
+      if (!isAvailable(d)) later(() -> latest(deployments, d).filter(c -> !isAvailable(c)).ifPresent(this::markAvailable));
+    }));
     jobs = client.batch().v1().jobs().inAnyNamespace()
-        .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-        .inform(handler(j -> {
-          if (!isFinished(j)) later(() -> latest(jobs, j).filter(c -> !isFinished(c)).ifPresent(this::finishByEnvironment));
-        }));
+        .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY).runnableInformer(0);
+    jobs.addEventHandler(handler(j -> {
+      if (!isFinished(j)) later(() -> latest(jobs, j).filter(c -> !isFinished(c)).ifPresent(this::finishByEnvironment));
+    }));
+    deployments.run();
+    jobs.run();
     return this;
   }
 

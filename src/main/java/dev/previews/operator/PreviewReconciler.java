@@ -486,10 +486,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         return;
       }
       Supplier<Container> container = () -> SeedJobs.container(preview, resolved.seedImage(), status.getUrl());
-      String reseed = Objects.requireNonNullElse(preview.getMetadata().getAnnotations(), Map.<String, String>of())
-          .getOrDefault(PreviewDeployment.RESEED_ANNOTATION, "");
       String fingerprint = seedFingerprints.of(ResourceID.fromResource(preview),
-          wanted(resolved.seedImage(), status.getUrl(), reseed), () -> SeedJobs.fingerprint(preview, container.get()));
+          wanted(resolved.seedImage(), status.getUrl(), SeedJobs.reseed(preview)),
+          () -> SeedJobs.fingerprint(preview, container.get()));
       String jobName = PreviewNames.seedJobName(name, preview.getSpec().getCommit(), fingerprint);
       Job job = seedJobs.stream().filter(j -> j.getMetadata().getName().equals(jobName)).findFirst().orElse(null);
       SeedStatus recorded = current.getSeed() != null && jobName.equals(current.getSeed().getJobName()) ? current.getSeed() : null;

@@ -49,14 +49,19 @@ public final class SeedJobs {
         .build();
   }
 
+  /** The value of the preview's reseed annotation ("" when absent): a new value runs the seed again. */
+  public static String reseed(PreviewDeployment preview) {
+    return preview.getMetadata().getAnnotations() == null ? ""
+        : preview.getMetadata().getAnnotations().getOrDefault(PreviewDeployment.RESEED_ANNOTATION, "");
+  }
+
   /**
    * Fingerprint of one seed run: the commit, the seed container, its limits and the value of the
    * reseed annotation. A new fingerprint means a new Job.
    */
   public static String fingerprint(PreviewDeployment preview, Container container) {
     SeedSpec seed = preview.getSpec().getSeed();
-    String reseed = preview.getMetadata().getAnnotations() == null ? ""
-        : preview.getMetadata().getAnnotations().getOrDefault(PreviewDeployment.RESEED_ANNOTATION, "");
+    String reseed = reseed(preview);
     try {
       String canonical = CANONICAL.writeValueAsString(Map.of(
           "commit", preview.getSpec().getCommit(),

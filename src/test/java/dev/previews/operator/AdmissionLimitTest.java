@@ -10,28 +10,18 @@ import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The deployment limit through PreviewIndex.admit: its quick answers (a preview that holds its slot,
  * a namespace with fewer previews than slots) and its full count (a namespace over its limit) agree.
  */
 class AdmissionLimitTest {
-  static PreviewCluster cluster;
+  @RegisterExtension
+  static final PreviewCluster cluster = new PreviewCluster(OperatorConfig.defaults()
+      .withPlan(new Plan("starter", Duration.ofDays(5), 2, ExpiryPolicy.Delete)));
   static final String NS = "admission";
-
-  @BeforeAll
-  static void start() {
-    cluster = new PreviewCluster(OperatorConfig.defaults()
-        .withPlan(new Plan("starter", Duration.ofDays(5), 2, ExpiryPolicy.Delete)));
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
 
   @Test
   void aThirdPreviewWaitsForASlotAndTakesTheOneThatFrees() {

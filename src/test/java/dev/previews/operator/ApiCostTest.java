@@ -7,9 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.previews.testing.PreviewCluster;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What one preview costs the API from creation to Ready (docs/BENCHMARKS.md measures it at scale):
@@ -18,18 +17,9 @@ import org.junit.jupiter.api.Test;
  * available, the seed finished): the watch events of the operator's own writes trigger none.
  */
 class ApiCostTest {
-  static PreviewCluster cluster;
+  @RegisterExtension
+  static final PreviewCluster cluster = new PreviewCluster();
   static final String NS = "api-cost";
-
-  @BeforeAll
-  static void start() {
-    cluster = new PreviewCluster();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
 
   @Test
   void aSeededPreviewReachesReadyWithOneWritePerPhase() {

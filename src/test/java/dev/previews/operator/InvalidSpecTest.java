@@ -11,27 +11,17 @@ import dev.previews.api.PreviewDeployment;
 import dev.previews.testing.PreviewCluster;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the schema cannot refuse gets InvalidSpec, a Warning event, no retry storm and no loss. */
 class InvalidSpecTest {
-  static PreviewCluster cluster;
+  @RegisterExtension
+  static final PreviewCluster cluster = new PreviewCluster();
   static final String NS = "invalid";
-
-  @BeforeAll
-  static void start() {
-    cluster = new PreviewCluster();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
 
   static Stream<Arguments> badSpecs() {
     return Stream.of(

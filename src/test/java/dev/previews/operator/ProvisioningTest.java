@@ -16,23 +16,13 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProvisioningTest {
-  static PreviewCluster cluster;
+  @RegisterExtension
+  static final PreviewCluster cluster = new PreviewCluster();
   static final String NS = "provisioning";
-
-  @BeforeAll
-  static void start() {
-    cluster = new PreviewCluster();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
 
   @Test
   void createsOwnedRestrictedChildrenAndReportsReadyOnceAvailable() {

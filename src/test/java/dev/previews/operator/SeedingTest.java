@@ -17,23 +17,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SeedingTest {
-  static PreviewCluster cluster;
+  @RegisterExtension
+  static final PreviewCluster cluster = new PreviewCluster();
   static final String NS = "seeding";
-
-  @BeforeAll
-  static void start() {
-    cluster = new PreviewCluster();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
 
   private PreviewDeployment createSeeded(String name) {
     PreviewDeployment p = withSeed(preview(NS, name, "feature/" + name));

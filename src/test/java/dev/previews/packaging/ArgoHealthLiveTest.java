@@ -13,27 +13,17 @@ import dev.previews.testing.PreviewCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Argo CD health check on the objects the operator really writes: the real operator drives
  * previews through their states against the mock API, and the Lua script (run by LuaJ) reads them.
  */
 class ArgoHealthLiveTest {
-  static PreviewCluster cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = new PreviewCluster(OperatorConfig.defaults()
-        .withPlan(new Plan("tiny", Duration.ofHours(1), 1, ExpiryPolicy.Deprovision)));
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final PreviewCluster cluster = new PreviewCluster(OperatorConfig.defaults()
+      .withPlan(new Plan("tiny", Duration.ofHours(1), 1, ExpiryPolicy.Deprovision)));
 
   static ArgoHealth.Status health(String ns, String name) {
     return ArgoHealth.of(cluster.get(ns, name));

@@ -25,14 +25,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The one test fixture: a mock API server in CRUD mode with the CRD installed, the real operator
  * running against it with a manual clock, and the workload simulator driven by the test (Deployments
  * become available and seed Jobs finish only when the test says so). Also counts reconciles and
  * records the requests the API server receives.
+ *
+ * <p>A test class holds one in a static {@code @RegisterExtension} field: it starts with the class
+ * and stops after the class's last test.
  */
-public final class PreviewCluster implements AutoCloseable {
+public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
   public static final Duration WAIT = Duration.ofSeconds(20);
   public static final Instant START = Instant.parse("2026-11-02T09:00:00Z");
 
@@ -203,6 +208,11 @@ public final class PreviewCluster implements AutoCloseable {
 
   public static List<String> writes(List<String> requests) {
     return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

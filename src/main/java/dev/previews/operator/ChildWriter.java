@@ -14,6 +14,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -116,8 +118,8 @@ public final class ChildWriter {
 
   /** The object to write, with the annotation that tells its watch event from anyone else's change. */
   private static <T extends HasMetadata> T markedOwn(T object, T previous, InformerEventSource<T, ?> cache) {
-    object.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(
-        Objects.requireNonNullElse(object.getMetadata().getAnnotations(), java.util.Map.of())));
+    object.getMetadata().setAnnotations(new LinkedHashMap<>(
+        Objects.requireNonNullElse(object.getMetadata().getAnnotations(), Map.of())));
     return cache.addPreviousAnnotation(previous == null ? null : previous.getMetadata().getResourceVersion(), object);
   }
 

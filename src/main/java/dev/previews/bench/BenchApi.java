@@ -7,15 +7,21 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.impl.VertxBuilder;
+import io.vertx.core.impl.VertxThread;
+import io.vertx.core.spi.VertxThreadFactory;
 import java.lang.ref.Cleaner;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +40,9 @@ final class BenchApi implements AutoCloseable {
   private final KubernetesMockServer server;
   private final RequestLog log;
   private final List<KubernetesClient> clients = new ArrayList<>();
-  private final List<ExecutorService> pools = new ArrayList<>();
-  /** The pools of released clients, shut down when their client is collected or at close. */
-  private final List<ExecutorService> released = new ArrayList<>();
+  private final List<ClientThreads> threads = new ArrayList<>();
+  /** The threads of released clients, stopped when their client is collected or at close. */
+  private final List<ClientThreads> released = new ArrayList<>();
   private static final Cleaner CLEANER = Cleaner.create(Threads.named("bench-client-cleaner"));
   private final KubernetesClient driver;
   private final Thread drainer;
@@ -83,20 +89,12 @@ final class BenchApi implements AutoCloseable {
    * the informers') are named after it, so that the CPU they use can be told apart.
    */
   KubernetesClient client(String name) {
-    ExecutorService http = Executors.newCachedThreadPool(Threads.named("bench-client-" + name + "-http"));
-    ExecutorService tasks = Executors.newCachedThreadPool(Threads.named("bench-client-" + name + "-tasks"));
-    JdkHttpClientFactory factory = new JdkHttpClientFactory() {
-      @Override
-      protected java.net.http.HttpClient.Builder createNewHttpClientBuilder() {
-        return java.net.http.HttpClient.newBuilder().executor(http);
-      }
-    };
-    KubernetesClient client = server.createClient(b -> b.withHttpClientFactory(factory).withTaskExecutor(tasks)
-        .editOrNewConfig().withUserAgent(AGENT_PREFIX + name).endConfig());
+    ClientThreads own = ClientThreads.named("bench-client-" + name);
+    KubernetesClient client = server.createClient(b -> b.withHttpClientFactory(new VertxHttpClientFactory(own.vertx()))
+        .withTaskExecutor(own.tasks()).editOrNewConfig().withUserAgent(AGENT_PREFIX + name).endConfig());
     synchronized (clients) {
       clients.add(client);
-      pools.add(http);
-      pools.add(tasks);
+      threads.add(own);
     }
     return client;
   }
@@ -105,9 +103,9 @@ final class BenchApi implements AutoCloseable {
    * Closes a client made here and forgets it, so that it can be collected; its threads stop once it
    * has been (or when this API closes).
    *
-   * <p>Not at once: the JDK HttpClient hands the server's answer to a websocket's close frame to the
-   * client's executor. Shut down right after a stop, it drops those answers; each of the client's
-   * watches (informers) then never ends, and fabric8 keeps a fail-safe task for it (120 s) on its
+   * <p>Not at once: the server answers a websocket's close frame a few milliseconds after the client
+   * closes its watches (informers). Stopped before those answers arrive, the client's threads drop
+   * them; the watches then never end, and fabric8 keeps a fail-safe task for each (120 s) on its
    * static scheduler that holds the watch, hence the client.
    */
   void release(KubernetesClient client) {
@@ -116,16 +114,36 @@ final class BenchApi implements AutoCloseable {
       int i = clients.indexOf(client);
       if (i >= 0) {
         clients.remove(i);
-        ExecutorService tasks = pools.remove(2 * i + 1);
-        ExecutorService http = pools.remove(2 * i);
-        released.add(tasks);
-        released.add(http);
+        ClientThreads own = threads.remove(i);
+        released.add(own);
         // the action must not hold the client
-        CLEANER.register(client, () -> {
-          http.shutdownNow();
-          tasks.shutdownNow();
-        });
+        CLEANER.register(client, own::stop);
       }
+    }
+  }
+
+  /**
+   * A benchmark client's threads, named after it: its own vert.x instance (the HTTP client and the
+   * watches, set up as fabric8 sets up the one it would make itself) and fabric8's task executor (the
+   * informers' handlers). The mock API's vert.x threads keep vert.x's default names.
+   */
+  record ClientThreads(Vertx vertx, ExecutorService tasks) {
+    static ClientThreads named(String prefix) {
+      VertxOptions options = new VertxOptions().setUseDaemonThread(true)
+          .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
+      VertxThreadFactory names = new VertxThreadFactory() {
+        @Override
+        public VertxThread newVertxThread(Runnable target, String name, boolean worker, long maxExecTime, TimeUnit unit) {
+          return new VertxThread(target, prefix + "-" + name, worker, maxExecTime, unit);
+        }
+      };
+      Vertx vertx = new VertxBuilder(options).threadFactory(names).init().vertx();
+      return new ClientThreads(vertx, Executors.newCachedThreadPool(Threads.named(prefix + "-tasks")));
+    }
+
+    void stop() {
+      tasks.shutdownNow();
+      vertx.close();
     }
   }
 
@@ -206,9 +224,9 @@ final class BenchApi implements AutoCloseable {
     synchronized (clients) {
       clients.forEach(KubernetesClient::close);
       clients.clear();
-      pools.forEach(ExecutorService::shutdownNow);
-      pools.clear();
-      released.forEach(ExecutorService::shutdownNow);
+      threads.forEach(ClientThreads::stop);
+      threads.clear();
+      released.forEach(ClientThreads::stop);
       released.clear();
     }
     server.destroy();

@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The lower bound: what bringing N previews to Ready costs the API with no operator at all. The
@@ -48,7 +49,13 @@ import java.util.List;
 final class LowerBound {
   private LowerBound() {}
 
-  static ReadyClock run(BenchApi api, Workload workload, int concurrency, Duration timeout) throws Exception {
+  /**
+   * When each preview was Ready, and the process's CPU by thread group at the end, taken while the
+   * workers still live (a thread that has ended no longer counts in its group).
+   */
+  record Result(ReadyClock clock, Map<String, Long> cpuAtEnd) {}
+
+  static Result run(BenchApi api, Workload workload, int concurrency, Duration timeout) throws Exception {
     KubernetesClient driver = api.client("driver");
     KubernetesClient worker = api.client("lower-bound");
     ReadyClock clock = new ReadyClock(Workload.COMMIT_A, workload.previews());
@@ -83,11 +90,12 @@ final class LowerBound {
       for (int w = 0; w < concurrency; w++) created.add(poison);
       boolean done = clock.await(timeout);
       for (Future<?> f : work) f.get();
+      Map<String, Long> cpu = ProcessStats.cpu();
       if (!done) {
         throw new IllegalStateException("lower bound: " + clock.readyCount() + " of " + workload.previews()
             + " previews Ready after " + timeout.toSeconds() + " s; last phases seen: " + clock.phases());
       }
-      return clock;
+      return new Result(clock, cpu);
     } finally {
       creators.shutdownNow();
       workers.shutdownNow();

@@ -123,7 +123,8 @@ public final class Report {
     row(rows, runs, "burst: creation->Ready p50 / p99 (ms)", r -> f(num(r, "burst.p50Millis"), 0) + " / " + f(num(r, "burst.p99Millis"), 0));
     row(rows, runs, "lower bound: all Ready (s)", r -> f(num(r, "lowerBound.wallSeconds"), 2));
     row(rows, runs, "lower bound: p50 / p99 (ms)", r -> f(num(r, "lowerBound.p50Millis"), 0) + " / " + f(num(r, "lowerBound.p99Millis"), 0));
-    row(rows, runs, "burst / lower bound", r -> f(num(r, "burstRatio"), 2));
+    row(rows, runs, "burst / lower bound (median round)", r -> f(num(r, "burstRatio"), 2));
+    row(rows, runs, "burst / lower bound, every round", Report::roundRatios);
     row(rows, runs, "operator writes per preview (no Events)", r -> f(num(r, "apiCost.operatorWritesPerPreview"), 2));
     row(rows, runs, "operator Events per preview", r -> f(num(r, "apiCost.operatorEventsPerPreview"), 2));
     row(rows, runs, "requests per preview, any client: burst / lower bound", r -> f(num(r, "apiCost.allRequestsPerPreview"), 2)
@@ -173,6 +174,15 @@ public final class Report {
           t.get("target"), t.get("goal"), values.toString().trim()));
     }
     return out.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String roundRatios(Map<String, Object> run) {
+    List<String> ratios = new ArrayList<>();
+    for (Map<String, Object> r : (List<Map<String, Object>>) run.getOrDefault("rounds", List.of())) {
+      ratios.add(f(num(r, "ratio"), 2));
+    }
+    return String.join(" ", ratios);
   }
 
   private static void row(List<String[]> rows, List<Map<String, Object>> runs, String label,

@@ -54,10 +54,16 @@ public final class BenchmarkCommand implements Callable<Integer> {
       description = "Longest wait of each phase (default: 60s, or 100ms per preview when that is longer).")
   Duration timeout;
 
-  @Option(names = "--warmup", defaultValue = "300",
-      description = "Previews of a first, unreported run that warms up the JVM, so that the sizes compare "
-          + "(default: ${DEFAULT-VALUE}; 0: none; none in --quick).")
+  @Option(names = "--warmup", defaultValue = "1000",
+      description = "Previews of a first, unreported run (with as many rounds as the measured ones) that warms up "
+          + "the JVM, so that what is measured is compiled code, not the compiler (default: ${DEFAULT-VALUE}; "
+          + "0: none; none in --quick).")
   int warmup;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Rounds of lower bound then burst at each size; the round with the median ratio is reported "
+          + "(default: ${DEFAULT-VALUE}; 1 in --quick).")
+  int rounds;
 
   @Option(names = "--stock-mock",
       description = "Serve the API with fabric8's CRUD dispatcher as it is (it scans every stored object on every request) "
@@ -77,9 +83,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
       if (!parsed.hasMatchedOption("--previews")) previews = List.of(20);
       if (!parsed.hasMatchedOption("--namespaces")) namespaces = 2;
       if (!parsed.hasMatchedOption("--concurrency")) concurrency = 2;
+      if (!parsed.hasMatchedOption("--rounds")) rounds = 1;
     }
-    if (previews.stream().anyMatch(n -> n < 1) || namespaces < 1 || concurrency < 1) {
-      System.err.println("--previews, --namespaces and --concurrency must be at least 1");
+    if (previews.stream().anyMatch(n -> n < 1) || namespaces < 1 || concurrency < 1 || rounds < 1) {
+      System.err.println("--previews, --namespaces, --concurrency and --rounds must be at least 1");
       return 2;
     }
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -94,13 +101,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
       // the first run in a JVM pays for class loading and JIT compilation; its figures are not reported
       long t0 = System.nanoTime();
       new Benchmark(new Benchmark.Settings(warm, Math.min(namespaces, warm), concurrency,
-          Duration.ofMillis(Math.max(60_000L, 100L * warm)), 50, stockMock), System.out).run();
+          Duration.ofMillis(Math.max(60_000L, 100L * warm)), 50, stockMock, rounds), System.out).run();
       doc.put("warmup", Map.of("previews", warm, "seconds", (System.nanoTime() - t0) / 1e9));
     }
     doc.put("runs", runs);
     for (int n : previews) {
       Duration limit = timeout != null ? timeout : Duration.ofMillis(Math.max(60_000L, 100L * n));
-      Benchmark.Settings settings = new Benchmark.Settings(n, namespaces, concurrency, limit, quick ? 20 : 500, stockMock);
+      Benchmark.Settings settings = new Benchmark.Settings(n, namespaces, concurrency, limit, quick ? 20 : 500, stockMock, rounds);
       runs.add(new Benchmark(settings, System.out).run());
     }
     doc.put("loadAfter", loadAverage());

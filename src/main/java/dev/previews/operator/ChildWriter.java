@@ -67,8 +67,7 @@ public final class ChildWriter {
     }
     T desired = desiredObject.get();
     if (actual == null) {
-      // not remembered: on a 409 this is an object that existed already, which is compared next time
-      return create(owner, desired, cache);
+      return create(owner, wanted, desired, cache);
     }
     if (matches(desired, actual)) {
       verified.remember(actual, wanted);
@@ -99,9 +98,18 @@ public final class ChildWriter {
    * the reconcile again for nothing. What the server answered goes into the informer's cache.
    */
   public <T extends HasMetadata> T create(PreviewDeployment owner, T desired, InformerEventSource<T, ?> cache) {
+    return create(owner, null, desired, cache);
+  }
+
+  /**
+   * {@link #create}, and what this call created is remembered as holding {@code wanted} (it is the
+   * desired object, as the server stored it); an object found existing is compared next time.
+   */
+  private <T extends HasMetadata> T create(PreviewDeployment owner, String wanted, T desired, InformerEventSource<T, ?> cache) {
     try {
       T created = client.resource(markedOwn(desired, null, cache)).create();
       cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      verified.remember(created, wanted);
       return created;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {

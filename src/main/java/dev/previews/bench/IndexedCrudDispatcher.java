@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.Watcher.Action;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -19,13 +18,13 @@ import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -141,16 +140,19 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     if (!watches.isEmpty() && !Objects.equals(existing, newState)) {
-      // what the stock code has just sent to its own watches
+      // what the stock code has just sent to its own watches; each event encoded once for all the
+      // watches it goes to, as a real API server's watch cache does
+      Map<Action, String> bodies = new EnumMap<>(Action.class);
       for (WatchSince watch : watches) {
         boolean matchesOld = oldAttributes != null && watch.matches(oldAttributes);
         boolean matchesNew = stored != null && watch.matches(stored);
         if (matchesOld && matchesNew) {
-          watch.send(newState, Action.MODIFIED);
+          watch.send(bodies.computeIfAbsent(Action.MODIFIED, a -> event(a, newState)));
         } else if (matchesOld) {
-          watch.send(existing, Action.DELETED);
+          String gone = existing;
+          watch.send(bodies.computeIfAbsent(Action.DELETED, a -> event(a, gone)));
         } else if (matchesNew) {
-          watch.send(newState, Action.ADDED);
+          watch.send(bodies.computeIfAbsent(Action.ADDED, a -> event(a, newState)));
         }
       }
     }
@@ -207,20 +209,14 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
           });
         }
         newer.sort(Comparator.comparingLong(Listed::version));
-        newer.forEach(listed -> send(listed.json(), Action.ADDED));
+        newer.forEach(listed -> send(event(Action.ADDED, listed.json())));
         watches.add(this);
         return null;
       });
     }
 
-    void send(String object, Action action) {
-      String body;
-      try {
-        body = context.getMapper().writeValueAsString(
-            new WatchEvent(Serialization.unmarshal(object, GenericKubernetesResource.class), action.name()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    /** Sends one encoded watch event, in order with the others. */
+    void send(String body) {
       try {
         sender.execute(() -> {
           try {
@@ -254,6 +250,14 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       watches.remove(this);
       sender.shutdown();
     }
+  }
+
+  /**
+   * A watch event as the API server sends it, around the object as stored: the stock code parses the
+   * stored object and writes it out again for each watch, which no real server does.
+   */
+  static String event(Action action, String storedObject) {
+    return "{\"type\":\"" + action.name() + "\",\"object\":" + storedObject + "}";
   }
 
   /** The object's metadata.resourceVersion; unknown ones count as newer than any watch. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,6 +53,18 @@ class IndexedCrudDispatcherTest {
         assertThat(initial.none()).isTrue();
       }
     }
+  }
+
+  @Test
+  void aWatchEventIsTheStoredObjectInTheStockDispatchersEnvelope() {
+    String stored = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"namespace\":\"default\","
+        + "\"resourceVersion\":\"7\"},\"data\":{\"k\":\"v\"}}";
+    var stock = new io.fabric8.kubernetes.api.model.WatchEvent(
+        Serialization.unmarshal(stored, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class), "MODIFIED");
+    var ours = Serialization.unmarshal(IndexedCrudDispatcher.event(Watcher.Action.MODIFIED, stored),
+        io.fabric8.kubernetes.api.model.WatchEvent.class);
+    assertThat(ours.getType()).isEqualTo("MODIFIED");
+    assertThat(Serialization.asJson(ours.getObject())).isEqualTo(Serialization.asJson(stock.getObject()));
   }
 
   @Test

@@ -25,7 +25,8 @@ final class ProcessStats {
 
   /**
    * CPU nanoseconds so far: the whole process, and by thread group: the mock API server (vert.x), each
-   * benchmark client's HTTP and informer threads (named after the client), the lower bound's workers,
+   * benchmark client's HTTP and informer threads (named after the client; the simulator's workers count
+   * with its client), the lower bound's workers,
    * and the other threads (among them java-operator-sdk's reconciler pool: the time inside reconciles
    * is measured apart, see {@link Reconciles}). GC and JIT threads count for the process only.
    * Threads that ended before the sample are missing from the groups, not from the process.
@@ -35,6 +36,12 @@ final class ProcessStats {
     var os = ManagementFactory.getOperatingSystemMXBean();
     long process = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     out.put("process", process);
+    // not CPU time, but where the JVM's own share goes: JIT compilation (time spent compiling) and GC
+    // (time in collections); both are in "jvmAndEndedThreads"
+    var jit = ManagementFactory.getCompilationMXBean();
+    out.put("jit", jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() * 1_000_000L : 0L);
+    out.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum() * 1_000_000L);
     for (String g : GROUPS) out.put(g, 0L);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     if (!threads.isThreadCpuTimeSupported()) return out;
@@ -63,13 +70,13 @@ final class ProcessStats {
     }
   }
 
-  static final List<String> GROUPS = List.of("mockApi", "operatorClient", "simulatorClient",
+  static final List<String> GROUPS = List.of("mockApi", "operatorClient", "simulator",
       "driverClient", "lowerBoundClient", "lowerBoundWorkers", "other");
 
   static String group(String thread) {
     if (thread.startsWith("vert.x-")) return "mockApi";
     if (thread.startsWith("bench-client-operator")) return "operatorClient";
-    if (thread.startsWith("bench-client-simulator")) return "simulatorClient";
+    if (thread.startsWith("bench-client-simulator") || thread.startsWith("workload-simulator")) return "simulator";
     if (thread.startsWith("bench-client-driver") || thread.startsWith("bench-driver")) return "driverClient";
     if (thread.startsWith("bench-client-lower-bound")) return "lowerBoundClient";
     if (thread.startsWith("bench-lb-")) return "lowerBoundWorkers";
@@ -81,6 +88,9 @@ final class ProcessStats {
     after.forEach((k, v) -> out.put(k, Math.max(0, v - before.getOrDefault(k, 0L)) / 1e9));
     double threads = GROUPS.stream().mapToDouble(g -> out.getOrDefault(g, 0.0)).sum();
     out.put("jvmAndEndedThreads", Math.max(0, out.get("process") - threads));
+    // the two JVM figures last, apart from the thread groups they are not part of
+    out.put("jitCompiling", out.remove("jit"));
+    out.put("gcCollecting", out.remove("gc"));
     return out;
   }
 }

@@ -148,10 +148,15 @@ public final class Report {
     row(rows, runs, "mock: dispatcher lookup us, stock / indexed", r -> f(num(r, "mock.dispatchers.stockLookupMicros"), 1) + " / "
         + f(num(r, "mock.dispatchers.indexedLookupMicros"), 1) + " (" + f(num(r, "mock.dispatchers.storedObjects"), 0) + " obj)");
     row(rows, runs, "mock: ms per request in burst / busy s", r -> f(num(r, "burst.mockMillisPerRequest.all"), 2) + " / " + f(num(r, "burst.mockMillisPerRequest.busySeconds"), 1));
-    row(rows, runs, "burst CPU s: process / mock / in reconciles", r -> f(num(r, "burst.cpuSeconds.process"), 1) + " / "
-        + f(num(r, "burst.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "burst.cpuSeconds.reconciles"), 1));
+    row(rows, runs, "burst CPU s: process / mock / simulator / in reconciles", r -> f(num(r, "burst.cpuSeconds.process"), 1)
+        + " / " + f(num(r, "burst.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "burst.cpuSeconds.simulator"), 1) + " / "
+        + f(num(r, "burst.cpuSeconds.reconciles"), 1));
     row(rows, runs, "lower bound CPU s: process / mock / workers", r -> f(num(r, "lowerBound.cpuSeconds.process"), 1) + " / "
         + f(num(r, "lowerBound.cpuSeconds.mockApi"), 1) + " / " + f(num(r, "lowerBound.cpuSeconds.lowerBoundWorkers"), 1));
+    row(rows, runs, "JVM s, burst / lower bound: JIT compiling", r -> f(num(r, "burst.cpuSeconds.jitCompiling"), 1) + " / "
+        + f(num(r, "lowerBound.cpuSeconds.jitCompiling"), 1));
+    row(rows, runs, "JVM s, burst / lower bound: GC collecting", r -> f(num(r, "burst.cpuSeconds.gcCollecting"), 1) + " / "
+        + f(num(r, "lowerBound.cpuSeconds.gcCollecting"), 1));
     out.append(align(rows));
     if (doc.get("scaling") instanceof Map<?, ?> s) {
       Map<String, Object> sc = (Map<String, Object>) s;

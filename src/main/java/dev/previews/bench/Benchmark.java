@@ -64,14 +64,17 @@ public final class Benchmark {
 
     // ---- lower bound and burst, round after round --------------------------------------------
     // Both are CPU-bound on a shared machine and move by 10 to 20 % from one run to the next: each
-    // round measures the lower bound and then the burst, each on a fresh mock API, and the round
-    // whose ratio is the median is reported. The last round's operator goes on with the other phases.
+    // round measures the lower bound, the lower bound with the operator's Events, and then the burst,
+    // each on a fresh mock API, and the round whose ratio is the median is reported. The last round's
+    // operator goes on with the other phases.
     OperatorConfig config = OperatorConfig.defaults()
         .withPlan(new Plan("starter", Duration.ofDays(5), Math.max(100_000, settings.previews()), ExpiryPolicy.Delete));
     List<Map<String, Object>> lowers = new ArrayList<>();
+    List<Map<String, Object>> lowersWithEvents = new ArrayList<>();
     List<Map<String, Object>> bursts = new ArrayList<>();
     for (int round = 1; round <= settings.rounds(); round++) {
-      lowers.add(lowerBound(round, round == 1 ? mock : null));
+      lowers.add(lowerBound(round, round == 1 ? mock : null, false));
+      lowersWithEvents.add(lowerBound(round, null, true));
       if (round < settings.rounds()) bursts.add(burstAlone(round, config));
     }
 
@@ -94,12 +97,18 @@ public final class Benchmark {
         out.put("burst", bursts.get(median));
         out.put("burstRatio", ratio(lowers.get(median), bursts.get(median)));
         out.put("medianRound", median + 1);
+        // the same, against a lower bound that also records the operator's Events: what the rest costs
+        int medianWithEvents = medianRound(lowersWithEvents, bursts);
+        out.put("lowerBoundWithEvents", lowersWithEvents.get(medianWithEvents));
+        out.put("burstRatioWithEventsInBoth", ratio(lowersWithEvents.get(medianWithEvents), bursts.get(medianWithEvents)));
         List<Map<String, Object>> rounds = new ArrayList<>();
         for (int i = 0; i < bursts.size(); i++) {
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("lowerBoundSeconds", lowers.get(i).get("wallSeconds"));
+          r.put("lowerBoundWithEventsSeconds", lowersWithEvents.get(i).get("wallSeconds"));
           r.put("burstSeconds", bursts.get(i).get("wallSeconds"));
           r.put("ratio", ratio(lowers.get(i), bursts.get(i)));
+          r.put("ratioWithEventsInBoth", ratio(lowersWithEvents.get(i), bursts.get(i)));
           rounds.add(r);
         }
         out.put("rounds", rounds);
@@ -225,15 +234,19 @@ public final class Benchmark {
     return out;
   }
 
-  /** The lower bound on a fresh mock API; the mock's speed is probed on the empty store when asked. */
-  private Map<String, Object> lowerBound(int round, Map<String, Object> mock) throws Exception {
-    say("round %d of %d, lower bound: %d previews, no operator", round, settings.rounds(), settings.previews());
+  /**
+   * The lower bound on a fresh mock API, with the operator's Events or not; the mock's speed is probed
+   * on the empty store when asked.
+   */
+  private Map<String, Object> lowerBound(int round, Map<String, Object> mock, boolean events) throws Exception {
+    say("round %d of %d, lower bound%s: %d previews, no operator", round, settings.rounds(),
+        events ? " with the operator's Events" : "", settings.previews());
     try (BenchApi api = new BenchApi(settings.stockMock())) {
       if (mock != null) mock.put("empty", api.probe(settings.probeRounds()));
       api.createNamespaces(workload.namespaceNames());
       var before = api.log().snapshot();
       var cpu0 = ProcessStats.cpu();
-      LowerBound.Result result = LowerBound.run(api, workload, settings.concurrency(), settings.timeout());
+      LowerBound.Result result = LowerBound.run(api, workload, settings.concurrency(), settings.timeout(), events);
       var cpu1 = result.cpuAtEnd();
       Map<String, Object> lower = timing(result.clock());
       Map<String, RequestLog.Counter> calls = RequestLog.between(before, api.log().snapshot());

@@ -124,7 +124,10 @@ public final class Report {
     row(rows, runs, "lower bound: all Ready (s)", r -> f(num(r, "lowerBound.wallSeconds"), 2));
     row(rows, runs, "lower bound: p50 / p99 (ms)", r -> f(num(r, "lowerBound.p50Millis"), 0) + " / " + f(num(r, "lowerBound.p99Millis"), 0));
     row(rows, runs, "burst / lower bound (median round)", r -> f(num(r, "burstRatio"), 2));
-    row(rows, runs, "burst / lower bound, every round", Report::roundRatios);
+    row(rows, runs, "burst / lower bound, every round", r -> roundRatios(r, "ratio"));
+    row(rows, runs, "lower bound with the operator's Events: all Ready (s)", r -> f(num(r, "lowerBoundWithEvents.wallSeconds"), 2));
+    row(rows, runs, "burst / lower bound with the Events (median round)", r -> f(num(r, "burstRatioWithEventsInBoth"), 2));
+    row(rows, runs, "burst / lower bound with the Events, every round", r -> roundRatios(r, "ratioWithEventsInBoth"));
     row(rows, runs, "operator writes per preview (no Events)", r -> f(num(r, "apiCost.operatorWritesPerPreview"), 2));
     row(rows, runs, "operator Events per preview", r -> f(num(r, "apiCost.operatorEventsPerPreview"), 2));
     row(rows, runs, "requests per preview, any client: burst / lower bound", r -> f(num(r, "apiCost.allRequestsPerPreview"), 2)
@@ -182,10 +185,10 @@ public final class Report {
   }
 
   @SuppressWarnings("unchecked")
-  private static String roundRatios(Map<String, Object> run) {
+  private static String roundRatios(Map<String, Object> run, String key) {
     List<String> ratios = new ArrayList<>();
     for (Map<String, Object> r : (List<Map<String, Object>>) run.getOrDefault("rounds", List.of())) {
-      ratios.add(f(num(r, "ratio"), 2));
+      ratios.add(f(num(r, key), 2));
     }
     return String.join(" ", ratios);
   }

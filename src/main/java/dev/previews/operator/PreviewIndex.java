@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the operator knows about all previews at once: the informer's cache indexed by namespace and
@@ -26,6 +27,12 @@ public final class PreviewIndex {
   private static final String BY_BRANCH = "previews.dev/by-branch";
   private IndexerResourceCache<PreviewDeployment> cache;
   private final Map<String, Set<String>> admitted = new HashMap<>();
+  /**
+   * The names of the previews in each namespace, as the informer added them (see {@link #added}),
+   * until their deletion has been reconciled: counting them is O(1), where counting the namespace's
+   * index copies it. It may hold a deleted preview for a moment, never miss a present one.
+   */
+  private final Map<String, Set<String>> present = new ConcurrentHashMap<>();
 
   void attach(IndexerResourceCache<PreviewDeployment> primaryCache) {
     this.cache = primaryCache;
@@ -37,6 +44,27 @@ public final class PreviewIndex {
 
   private static String branchKey(String namespace, String branch) {
     return namespace + "\u0000" + branch;
+  }
+
+  /**
+   * The informer added a preview to its cache (created, or listed at start). Called by the primary
+   * informer's add filter, on the informer's thread, before the preview's reconcile can run.
+   */
+  public void added(PreviewDeployment p) {
+    present.computeIfAbsent(p.getMetadata().getNamespace(), n -> ConcurrentHashMap.newKeySet()).add(p.getMetadata().getName());
+  }
+
+  /** The preview's deletion has been reconciled. */
+  public void gone(String namespace, String name) {
+    Set<String> names = present.get(namespace);
+    if (names != null) {
+      names.remove(name);
+    }
+  }
+
+  private int presentIn(String namespace) {
+    Set<String> names = present.get(namespace);
+    return names == null ? 0 : names.size();
   }
 
   public List<PreviewDeployment> inNamespace(String namespace) {
@@ -65,9 +93,11 @@ public final class PreviewIndex {
    *
    * <p>Runs on every reconcile, so the two common cases answer without looking at the namespace's
    * other previews (which made a burst of n previews cost O(n^2)): a preview that holds its slot
-   * already keeps it, and when the namespace has no more previews than slots every preview fits. Both
-   * give the decision the full count would give. An admitted decision of these cases reports the
-   * ledger's count as slots in use (only a waiting preview's message shows that number).
+   * already keeps it, and when the namespace has no more previews than slots every preview fits (the
+   * count of {@link #added} previews, not a copy of the namespace's index, which cost O(n) per new
+   * preview: a fifth of the reconcile CPU with 1000 previews per namespace). Both give the decision
+   * the full count would give. An admitted decision of these cases reports the ledger's count as
+   * slots in use (only a waiting preview's message shows that number).
    */
   public synchronized Admission.Decision admit(PreviewDeployment self, int limit) {
     String namespace = self.getMetadata().getNamespace();
@@ -77,7 +107,7 @@ public final class PreviewIndex {
       return new Admission.Decision(true, ledger == null ? 1 : ledger.size(), limit, 0);
     }
     // holders and waiting previews ahead are previews of the namespace other than this one
-    if (inNamespace(namespace).size() + 1 <= limit) {
+    if (Math.max(presentIn(namespace), 1) + 1 <= limit) {
       Set<String> names = admitted.computeIfAbsent(namespace, n -> new HashSet<>());
       names.add(name);
       return new Admission.Decision(true, names.size(), limit, 0);

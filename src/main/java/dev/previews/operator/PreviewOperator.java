@@ -44,6 +44,7 @@ public final class PreviewOperator implements AutoCloseable {
     });
     this.reconciler = new PreviewReconciler(client, config, clock, observer);
     operator.register(reconciler, o -> {
+      o.withOnAddFilter(reconciler.countingAdds());
       if (config.namespaces().isEmpty()) {
         o.watchingAllNamespaces();
       } else {

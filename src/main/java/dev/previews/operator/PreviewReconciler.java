@@ -48,6 +48,7 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -204,6 +205,17 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     return done;
   }
 
+  /**
+   * The primary informer's add filter (set where the reconciler is registered): lets every preview
+   * through, and tells the index that the preview is there before any reconcile of it can run.
+   */
+  OnAddFilter<PreviewDeployment> countingAdds() {
+    return preview -> {
+      index.added(preview);
+      return true;
+    };
+  }
+
   private boolean holdsOrWaits(PreviewDeployment preview, PreviewDeploymentStatus status) {
     PreviewDeployment probe = new PreviewDeployment();
     probe.setMetadata(preview.getMetadata());
@@ -221,6 +233,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     writer.forget(ResourceID.fromResource(preview));
     seedFingerprints.forget(ResourceID.fromResource(preview));
     index.release(namespace, name);
+    index.gone(namespace, name);
     wakeWaiters(namespace, name);
     if (preview.getSpec() != null && preview.getSpec().getBranch() != null) {
       index.othersOnBranch(namespace, preview.getSpec().getBranch(), name)

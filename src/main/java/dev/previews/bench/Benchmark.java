@@ -27,9 +27,10 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
- * One benchmark run at one size: the lower bound on a fresh mock API, then the operator on another
- * fresh one (burst, steady-state resync, commit storm, memory, restart). Returns its figures as a
- * tree of maps, the shape of the JSON the command writes.
+ * One benchmark run at one size: rounds of the lower bound (without and with the operator's Events)
+ * and the operator's burst, each on a fresh mock API; the last round's operator goes on with the
+ * steady-state resync, the commit storm, the memory and the restart. Returns its figures as a tree
+ * of maps, the shape of the JSON the command writes.
  */
 public final class Benchmark {
   /** The parameters of one run. */
@@ -92,26 +93,7 @@ public final class Benchmark {
 
         Burst last = burst(settings.rounds(), api, reconciles);
         bursts.add(last.figures());
-        int median = medianRound(lowers, bursts);
-        out.put("lowerBound", lowers.get(median));
-        out.put("burst", bursts.get(median));
-        out.put("burstRatio", ratio(lowers.get(median), bursts.get(median)));
-        out.put("medianRound", median + 1);
-        // the same, against a lower bound that also records the operator's Events: what the rest costs
-        int medianWithEvents = medianRound(lowersWithEvents, bursts);
-        out.put("lowerBoundWithEvents", lowersWithEvents.get(medianWithEvents));
-        out.put("burstRatioWithEventsInBoth", ratio(lowersWithEvents.get(medianWithEvents), bursts.get(medianWithEvents)));
-        List<Map<String, Object>> rounds = new ArrayList<>();
-        for (int i = 0; i < bursts.size(); i++) {
-          Map<String, Object> r = new LinkedHashMap<>();
-          r.put("lowerBoundSeconds", lowers.get(i).get("wallSeconds"));
-          r.put("lowerBoundWithEventsSeconds", lowersWithEvents.get(i).get("wallSeconds"));
-          r.put("burstSeconds", bursts.get(i).get("wallSeconds"));
-          r.put("ratio", ratio(lowers.get(i), bursts.get(i)));
-          r.put("ratioWithEventsInBoth", ratio(lowersWithEvents.get(i), bursts.get(i)));
-          rounds.add(r);
-        }
-        out.put("rounds", rounds);
+        putRounds(out, lowers, lowersWithEvents, bursts);
         // the requests are the same in every round: the last round's, whose log this is
         out.put("apiCost", apiCost(last.calls()));
         KubernetesClient driver = api.driver();
@@ -276,6 +258,33 @@ public final class Benchmark {
         simulator.close();
       }
     }
+  }
+
+  /**
+   * The rounds' figures: those of the round whose ratio is the median, the ratio to the lower bound
+   * with the Events (its own median), and every round's times and ratios.
+   */
+  private static void putRounds(Map<String, Object> out, List<Map<String, Object>> lowers,
+      List<Map<String, Object>> lowersWithEvents, List<Map<String, Object>> bursts) {
+    int median = medianRound(lowers, bursts);
+    out.put("lowerBound", lowers.get(median));
+    out.put("burst", bursts.get(median));
+    out.put("burstRatio", ratio(lowers.get(median), bursts.get(median)));
+    out.put("medianRound", median + 1);
+    int medianWithEvents = medianRound(lowersWithEvents, bursts);
+    out.put("lowerBoundWithEvents", lowersWithEvents.get(medianWithEvents));
+    out.put("burstRatioWithEventsInBoth", ratio(lowersWithEvents.get(medianWithEvents), bursts.get(medianWithEvents)));
+    List<Map<String, Object>> rounds = new ArrayList<>();
+    for (int i = 0; i < bursts.size(); i++) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("lowerBoundSeconds", lowers.get(i).get("wallSeconds"));
+      r.put("lowerBoundWithEventsSeconds", lowersWithEvents.get(i).get("wallSeconds"));
+      r.put("burstSeconds", bursts.get(i).get("wallSeconds"));
+      r.put("ratio", ratio(lowers.get(i), bursts.get(i)));
+      r.put("ratioWithEventsInBoth", ratio(lowersWithEvents.get(i), bursts.get(i)));
+      rounds.add(r);
+    }
+    out.put("rounds", rounds);
   }
 
   /** What a burst gives: its figures, and the requests it made (the same in every round). */

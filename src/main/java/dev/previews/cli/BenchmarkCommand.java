@@ -61,7 +61,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
   int warmup;
 
   @Option(names = "--rounds", defaultValue = "3",
-      description = "Rounds of lower bound then burst at each size; the round with the median ratio is reported "
+      description = "Rounds of lower bound (without and with the operator's Events) then burst at each size; the round "
+          + "with the median ratio is reported "
           + "(default: ${DEFAULT-VALUE}; 1 in --quick).")
   int rounds;
 

@@ -28,9 +28,10 @@ public final class PreviewIndex {
   private IndexerResourceCache<PreviewDeployment> cache;
   private final Map<String, Set<String>> admitted = new HashMap<>();
   /**
-   * The names of the previews in each namespace, as the informer added them (see {@link #added}),
-   * until their deletion has been reconciled: counting them is O(1), where counting the namespace's
-   * index copies it. It may hold a deleted preview for a moment, never miss a present one.
+   * The previews in each namespace (by uid, so that one deleted and created again under its name is
+   * two), as the informer added them (see {@link #added}), until their deletion has been reconciled:
+   * counting them is O(1), where counting the namespace's index copies it. It may hold a deleted
+   * preview for a moment, never miss a present one.
    */
   private final Map<String, Set<String>> present = new ConcurrentHashMap<>();
 
@@ -51,20 +52,20 @@ public final class PreviewIndex {
    * informer's add filter, on the informer's thread, before the preview's reconcile can run.
    */
   public void added(PreviewDeployment p) {
-    present.computeIfAbsent(p.getMetadata().getNamespace(), n -> ConcurrentHashMap.newKeySet()).add(p.getMetadata().getName());
+    present.computeIfAbsent(p.getMetadata().getNamespace(), n -> ConcurrentHashMap.newKeySet()).add(p.getMetadata().getUid());
   }
 
   /** The preview's deletion has been reconciled. */
-  public void gone(String namespace, String name) {
-    Set<String> names = present.get(namespace);
-    if (names != null) {
-      names.remove(name);
+  public void gone(PreviewDeployment p) {
+    Set<String> uids = present.get(p.getMetadata().getNamespace());
+    if (uids != null) {
+      uids.remove(p.getMetadata().getUid());
     }
   }
 
   private int presentIn(String namespace) {
-    Set<String> names = present.get(namespace);
-    return names == null ? 0 : names.size();
+    Set<String> uids = present.get(namespace);
+    return uids == null ? 0 : uids.size();
   }
 
   public List<PreviewDeployment> inNamespace(String namespace) {

@@ -233,7 +233,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     writer.forget(ResourceID.fromResource(preview));
     seedFingerprints.forget(ResourceID.fromResource(preview));
     index.release(namespace, name);
-    index.gone(namespace, name);
+    index.gone(preview);
     wakeWaiters(namespace, name);
     if (preview.getSpec() != null && preview.getSpec().getBranch() != null) {
       index.othersOnBranch(namespace, preview.getSpec().getBranch(), name)

@@ -30,8 +30,20 @@ class PreviewIndexTest {
     // two previews and a limit of two: the full count decides, from the cache (none here)
     assertThatThrownBy(() -> index.admit(preview("team-a", "second"), 2)).isInstanceOf(NullPointerException.class);
 
-    index.gone("team-a", "first");
+    index.gone(preview("team-a", "first"));
     assertThat(index.admit(preview("team-a", "second"), 2).admitted()).isTrue();
+  }
+
+  @Test
+  void aPreviewDeletedAndCreatedAgainUnderItsNameCountsOnceItsDeletionIsReconciled() {
+    index.added(preview("team-a", "first"));
+    PreviewDeployment again = preview("team-a", "first");
+    again.getMetadata().setUid("first-uid-2");
+    index.added(again);
+    index.gone(preview("team-a", "first")); // the old one's deletion, reconciled after the new one came
+    index.added(preview("team-a", "second"));
+    // the new "first" and "second": a limit of two is full, and the full count decides
+    assertThatThrownBy(() -> index.admit(preview("team-a", "third"), 2)).isInstanceOf(NullPointerException.class);
   }
 
   private static PreviewDeployment preview(String namespace, String name) {

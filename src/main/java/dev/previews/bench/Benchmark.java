@@ -82,8 +82,7 @@ public final class Benchmark {
     // ---- the operator ------------------------------------------------------------------------
     try (BenchApi api = new BenchApi(settings.stockMock())) {
       api.createNamespaces(workload.namespaceNames());
-      // the controllers it stands in for write with as many workers as the lower bound has
-      WorkloadSimulator simulator = new WorkloadSimulator(api.client("simulator"), Duration.ZERO, settings.concurrency()).start();
+      WorkloadSimulator simulator = simulator(api);
       try {
         Reconciles reconciles = new Reconciles();
         KubernetesClient operatorClient = api.client("operator");
@@ -245,7 +244,7 @@ public final class Benchmark {
   private Map<String, Object> burstAlone(int round, OperatorConfig config) throws Exception {
     try (BenchApi api = new BenchApi(settings.stockMock())) {
       api.createNamespaces(workload.namespaceNames());
-      WorkloadSimulator simulator = new WorkloadSimulator(api.client("simulator"), Duration.ZERO, settings.concurrency()).start();
+      WorkloadSimulator simulator = simulator(api);
       try {
         Reconciles reconciles = new Reconciles();
         PreviewOperator operator = start(api.client("operator"), config, reconciles);
@@ -285,6 +284,11 @@ public final class Benchmark {
       rounds.add(r);
     }
     out.put("rounds", rounds);
+  }
+
+  /** The workload simulator, started; the controllers it stands in for write with as many workers as the lower bound has. */
+  private WorkloadSimulator simulator(BenchApi api) {
+    return new WorkloadSimulator(api.client("simulator"), Duration.ZERO, settings.concurrency()).start();
   }
 
   /** What a burst gives: its figures, and the requests it made (the same in every round). */

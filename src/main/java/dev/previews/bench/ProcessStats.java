@@ -39,8 +39,8 @@ final class ProcessStats {
     // not CPU time, but where the JVM's own share goes: JIT compilation (time spent compiling) and GC
     // (time in collections); both are in "jvmAndEndedThreads"
     var jit = ManagementFactory.getCompilationMXBean();
-    out.put("jit", jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() * 1_000_000L : 0L);
-    out.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream()
+    out.put("jitCompiling", jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() * 1_000_000L : 0L);
+    out.put("gcCollecting", ManagementFactory.getGarbageCollectorMXBeans().stream()
         .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum() * 1_000_000L);
     for (String g : GROUPS) out.put(g, 0L);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -88,9 +88,6 @@ final class ProcessStats {
     after.forEach((k, v) -> out.put(k, Math.max(0, v - before.getOrDefault(k, 0L)) / 1e9));
     double threads = GROUPS.stream().mapToDouble(g -> out.getOrDefault(g, 0.0)).sum();
     out.put("jvmAndEndedThreads", Math.max(0, out.get("process") - threads));
-    // the two JVM figures last, apart from the thread groups they are not part of
-    out.put("jitCompiling", out.remove("jit"));
-    out.put("gcCollecting", out.remove("gc"));
     return out;
   }
 }

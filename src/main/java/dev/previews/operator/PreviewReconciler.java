@@ -388,7 +388,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     }
 
     private boolean admitted(Plan plan) {
-      Admission.Decision decision = index.admit(preview, plan.maxPreviews());
+      Admission.Decision decision = index.admit(preview, plan.maxPreviews(),
+          waiting -> wakeUps.propagateEvent(ResourceID.fromResource(waiting)));
       if (decision.admitted()) {
         return true;
       }

@@ -151,7 +151,9 @@ class PlansTest {
       cluster.awaitDeployment("limited", name);
     }
     for (String name : List.of("p4", "p5")) {
-      PreviewDeployment waiting = cluster.awaitPreview("limited", name, condition("Provisioned", "False", "DeploymentLimitExceeded"));
+      // p4 may be refused while p3, ahead of it, still waits ("2 of 3"); p3's admission then tells it
+      PreviewDeployment waiting = cluster.awaitPreview("limited", name, condition("Provisioned", "False", "DeploymentLimitExceeded")
+          .and(p -> p.getStatus().condition("Provisioned").orElseThrow().getMessage().startsWith("3 of 3 ")));
       assertThat(waiting.getStatus().getPhase()).isEqualTo(Phase.LimitExceeded);
       assertThat(waiting.getStatus().condition("Provisioned").orElseThrow().getMessage())
           .startsWith("3 of 3 previews in use in namespace limited (plan team)");

@@ -38,6 +38,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -255,12 +256,23 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   public ErrorStatusUpdateControl<PreviewDeployment> updateErrorStatus(PreviewDeployment preview,
       Context<PreviewDeployment> context, Exception e) {
     boolean last = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(true);
+    if (!last && isConflict(e)) {
+      // someone (often a Kubernetes controller) wrote the object after it was read: routine, and the
+      // retry reads it again
+      log.info("{}/{}: a child changed while it was being updated (409 Conflict), will retry on its new version",
+          preview.getMetadata().getNamespace(), preview.getMetadata().getName());
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
     log.warn("{}/{}: reconcile failed{}: {}", preview.getMetadata().getNamespace(), preview.getMetadata().getName(),
         last ? " (giving up until the next change)" : ", will retry", e.toString());
     if (last) {
       events.record(preview, EventRecorder.Type.Warning, "ReconcileError", String.valueOf(e.getMessage()));
     }
     return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  private static boolean isConflict(Exception e) {
+    return e instanceof KubernetesClientException k && k.getCode() == 409;
   }
 
   /** One pass over one preview's lifecycle; {@link #status} is what it should report afterwards. */

@@ -189,9 +189,9 @@ public final class Benchmark {
         long started = System.nanoTime();
         boolean all = again.awaitDistinct(settings.previews(), settings.timeout());
         long allDone = System.nanoTime();
-        // Counted before the stop: java-operator-sdk stops the informers before the reconciles under
-        // way, which then see no children and try to create them again (409s). That is shutdown, not
-        // the steady state; its writes are reported apart.
+        // Counted before the stop, and the stop's writes apart: the reconciles under way finish before
+        // the informers stop, and none starts after (PreviewOperator.close), so the stop writes nothing
+        // (before that it re-created children that the stopped informers no longer showed: 409s).
         calls = RequestLog.between(before, api.log().snapshot());
         var beforeStop = api.log().snapshot();
         restarted.close();

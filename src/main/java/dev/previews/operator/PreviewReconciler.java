@@ -115,6 +115,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   private final SeedFingerprints seedFingerprints = new SeedFingerprints();
   private final SimpleInboundEventSource<PreviewDeployment> wakeUps = new SimpleInboundEventSource<>("wake-ups");
   private final ExpiryTimer expiryTimer;
+  private final ReconcileGate gate = new ReconcileGate();
   private InformerEventSource<Namespace, PreviewDeployment> namespaces;
   private InformerEventSource<Deployment, PreviewDeployment> deployments;
   private InformerEventSource<Service, PreviewDeployment> services;
@@ -168,6 +169,28 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
 
   @Override
   public UpdateControl<PreviewDeployment> reconcile(PreviewDeployment preview, Context<PreviewDeployment> context) {
+    if (!gate.enter()) {
+      // the operator is stopping: the next one to lead reconciles every preview at its start
+      return UpdateControl.noUpdate();
+    }
+    try {
+      return lifecycle(preview, context);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  /**
+   * Lets the reconciles under way finish (at most {@code timeout}) and starts no new one: called
+   * before java-operator-sdk stops the informers the reconciles read.
+   *
+   * @return whether they all finished in time
+   */
+  public boolean finishReconciles(Duration timeout) throws InterruptedException {
+    return gate.close(timeout);
+  }
+
+  private UpdateControl<PreviewDeployment> lifecycle(PreviewDeployment preview, Context<PreviewDeployment> context) {
     if (context.isPrimaryResourceDeleted()) {
       onDeleted(preview);
       return UpdateControl.noUpdate();

@@ -54,6 +54,11 @@ public final class Benchmark {
     this.progress = progress;
   }
 
+  /** See {@link ProcessStats#keepHeapCommitted}: once per process, before the first run. */
+  public static boolean keepHeapCommitted() {
+    return ProcessStats.keepHeapCommitted();
+  }
+
   public Map<String, Object> run() throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("previews", settings.previews());
@@ -225,6 +230,7 @@ public final class Benchmark {
     try (BenchApi api = new BenchApi(settings.stockMock())) {
       if (mock != null) mock.put("empty", api.probe(settings.probeRounds()));
       api.createNamespaces(workload.namespaceNames());
+      ProcessStats.level();
       var before = api.log().snapshot();
       var cpu0 = ProcessStats.cpu();
       LowerBound.Result result = LowerBound.run(api, workload, settings.concurrency(), settings.timeout(), events);
@@ -300,6 +306,7 @@ public final class Benchmark {
         settings.previews(), settings.concurrency());
     ReadyClock clock = new ReadyClock(Workload.COMMIT_A, settings.previews());
     api.log().listen(clock);
+    ProcessStats.level();
     var before = api.log().snapshot();
     var cpu0 = ProcessStats.cpu();
     long reconciled = reconciles.finished();

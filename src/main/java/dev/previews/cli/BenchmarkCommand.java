@@ -96,6 +96,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     doc.put("quick", quick);
     doc.put("machine", machine());
     doc.put("loadBefore", loadAverage());
+    doc.put("heapKeptCommitted", Benchmark.keepHeapCommitted());
     List<Map<String, Object>> runs = new ArrayList<>();
     int warm = quick && !parsed.hasMatchedOption("--warmup") ? 0 : warmup;
     if (warm > 0) {

@@ -29,6 +29,9 @@ public final class ChildWriter {
   private final KubernetesSerialization json;
   private final VerifiedChildren verified = new VerifiedChildren();
 
+  /** Updates of one object within one reconcile when it keeps changing under the operator (409). */
+  static final int UPDATE_ATTEMPTS = 3;
+
   /** The API server refused an object the preview asked for (HTTP 422): the spec is at fault. */
   public static final class Rejected extends RuntimeException {
     public Rejected(String message) {
@@ -50,16 +53,13 @@ public final class ChildWriter {
 
   /**
    * Creates the object when absent, updates it when it drifted; returns what the server answered,
-   * or null when nothing was written. An update lays the desired fields over the object read from
-   * the cache and PUTs it with that object's resourceVersion: a concurrent change answers 409 and the
-   * reconcile runs again on fresh state. What is written goes into the informer's cache at once,
-   * and its own watch event triggers no reconcile (see {@link #create}).
+   * or null when nothing was written. What is written goes into the informer's cache at once, and its
+   * own watch event triggers no reconcile (see {@link #create}).
    *
    * <p>{@code wanted} names everything the desired object is made from (null: unknown). When the
    * cached object is the very version last seen to hold what the same {@code wanted} asked for, the
    * desired object is neither built nor compared again.
    */
-  @SuppressWarnings("unchecked")
   public <T extends HasMetadata> T ensure(PreviewDeployment owner, String wanted, Supplier<T> desiredObject, T actual,
       InformerEventSource<T, ?> cache) {
     if (actual != null && wanted != null && verified.holds(actual, wanted)) {
@@ -73,16 +73,43 @@ public final class ChildWriter {
       verified.remember(actual, wanted);
       return null;
     }
-    JsonNode merged = JsonMerge.overlay(json.convertValue(actual, JsonNode.class), json.convertValue(desired, JsonNode.class));
-    T update = markedOwn((T) json.convertValue(merged, actual.getClass()), actual, cache);
-    update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
-    try {
-      T written = client.resource(update).update();
-      cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, actual);
-      verified.remember(written, wanted);
-      return written;
-    } catch (KubernetesClientException e) {
-      throw translate(e, desired);
+    return update(wanted, desired, actual, cache);
+  }
+
+  /**
+   * Lays the desired fields over the object read and PUTs it with that object's resourceVersion, so
+   * that nobody else's change is overwritten unseen. When the object changed after it was read (409
+   * Conflict: most often the Deployment controller writing its status or revision), reads it again
+   * and lays the fields over that version, at most {@link #UPDATE_ATTEMPTS} times in all, as
+   * client-go's RetryOnConflict does; only a conflict that goes on fails the reconcile, which then
+   * runs again on fresh state.
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> T update(String wanted, T desired, T actual, InformerEventSource<T, ?> cache) {
+    T read = actual;
+    for (int attempt = 1; ; attempt++) {
+      JsonNode merged = JsonMerge.overlay(json.convertValue(read, JsonNode.class), json.convertValue(desired, JsonNode.class));
+      T update = markedOwn((T) json.convertValue(merged, read.getClass()), read, cache);
+      update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+      try {
+        T written = client.resource(update).update();
+        cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, read);
+        verified.remember(written, wanted);
+        return written;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == UPDATE_ATTEMPTS) {
+          throw translate(e, desired);
+        }
+        T current = client.resource(read).get();
+        if (current == null) {
+          throw e; // deleted meanwhile: the reconcile runs again and creates it
+        }
+        if (matches(desired, current)) {
+          verified.remember(current, wanted);
+          return null;
+        }
+        read = current;
+      }
     }
   }
 

@@ -280,10 +280,10 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       Context<PreviewDeployment> context, Exception e) {
     boolean last = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(true);
     if (!last && isConflict(e)) {
-      // someone (often a Kubernetes controller) wrote the object after it was read: routine, and the
-      // retry reads it again
-      log.info("{}/{}: a child changed while it was being updated (409 Conflict), will retry on its new version",
-          preview.getMetadata().getNamespace(), preview.getMetadata().getName());
+      // someone (often a Kubernetes controller) kept writing the object while the operator updated it
+      // (ChildWriter reads it again after each 409): routine, and the retry starts from fresh state
+      log.info("{}/{}: a child kept changing while it was being updated (409 Conflict, {} attempts), will retry",
+          preview.getMetadata().getNamespace(), preview.getMetadata().getName(), ChildWriter.UPDATE_ATTEMPTS);
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     log.warn("{}/{}: reconcile failed{}: {}", preview.getMetadata().getNamespace(), preview.getMetadata().getName(),

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A reconcile that fails is logged and retried; what a platform engineer reads depends on why. A
- * 409 Conflict (a controller wrote the child after the operator read it) is routine: one INFO line,
- * no Warning, no Event. Anything else, or a conflict on the last attempt, is a WARN, and the last
- * attempt also leaves a Warning Event on the preview.
+ * 409 Conflict that outlasted the operator's own attempts (a controller kept writing the child, see
+ * {@link ChildConflictTest}) is routine: one INFO line, no Warning, no Event. Anything else, or a
+ * conflict on the last attempt, is a WARN, and the last attempt also leaves a Warning Event on the
+ * preview.
  */
 class ReconcileErrorsTest {
   final PreviewCluster cluster = new PreviewCluster();
@@ -60,7 +61,7 @@ class ReconcileErrorsTest {
     assertThat(logged.list).singleElement().satisfies(e -> {
       assertThat(e.getLevel()).isEqualTo(Level.INFO);
       assertThat(e.getFormattedMessage()).isEqualTo(
-          "team-a/login: a child changed while it was being updated (409 Conflict), will retry on its new version");
+          "team-a/login: a child kept changing while it was being updated (409 Conflict, 3 attempts), will retry");
     });
     assertThat(cluster.eventReasons("team-a", "login")).isEmpty();
   }

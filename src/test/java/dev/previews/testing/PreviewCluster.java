@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -43,6 +45,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final KubernetesClient operatorClient;
   private final ManualClock clock;
   private final OperatorConfig config;
   private final WorkloadSimulator simulator;
@@ -54,8 +57,20 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
   }
 
   public PreviewCluster(OperatorConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * With {@code operatorRequests} (when not null) seeing every request of the operator's own client
+   * before it is sent: to make something happen between the operator's read and its write.
+   */
+  public PreviewCluster(OperatorConfig config, Interceptor operatorRequests) {
     this.server = Sandbox.startApi(0);
     this.client = server.createClient();
+    this.operatorClient = operatorRequests == null ? client : new KubernetesClientBuilder()
+        .withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("test-operator-requests", operatorRequests))
+        .build();
     Sandbox.installCrd(server, client);
     this.clock = new ManualClock(START);
     this.config = config;
@@ -65,7 +80,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
 
   /** Starts the operator (again, after {@link #stopOperator()}: a restart). */
   public void startOperator() {
-    operator = new PreviewOperator(client, config, clock, o -> o.withMetrics(new Metrics() {
+    operator = new PreviewOperator(operatorClient, config, clock, o -> o.withMetrics(new Metrics() {
       @Override
       public void finishedReconciliation(io.fabric8.kubernetes.api.model.HasMetadata resource, Map<String, Object> metadata) {
         reconciles.computeIfAbsent(ResourceID.fromResource(resource), k -> new AtomicInteger()).incrementAndGet();
@@ -221,6 +236,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
       operator.close();
     } finally {
       simulator.close();
+      if (operatorClient != client) operatorClient.close();
       client.close();
       server.destroy();
     }

@@ -174,6 +174,9 @@ public final class Report {
     Map<String, Object> cost = (Map<String, Object>) ((Map<String, Object>) runs.get(0).get("apiCost")).get("operatorRequestsPerPreview");
     cost.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-42s %6s%n", k, f(((Number) v).doubleValue(), 3))));
     out.append(String.format("%ntargets:%n"));
+    if (Boolean.TRUE.equals(doc.get("quick"))) {
+      out.append(String.format("  (quick mode: a smoke run, too small to judge them; the fixed costs dominate at this size)%n"));
+    }
     for (Map<String, Object> t : (List<Map<String, Object>>) doc.get("targets")) {
       StringBuilder values = new StringBuilder();
       ((Map<String, Object>) t.get("values")).forEach((k, v) -> values.append(k).append(": ")

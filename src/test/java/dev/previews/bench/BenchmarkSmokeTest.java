@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.previews.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,8 +21,20 @@ class BenchmarkSmokeTest {
   @Test
   void quickRunWritesEveryFigure(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("benchmark.json");
-    int exit = Main.execute("benchmark", "--quick", "--previews", "6,8", "--json", json.toString());
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      exit = Main.execute("benchmark", "--quick", "--previews", "6,8", "--json", json.toString());
+    } finally {
+      System.setOut(stdout);
+    }
     assertThat(exit).isZero();
+    String table = printed.toString(StandardCharsets.UTF_8);
+    stdout.print(table);
+    assertThat(table).contains("burst / lower bound (median round)", "targets:",
+        "quick mode: a smoke run, too small to judge them");
 
     JsonNode doc = new ObjectMapper().readTree(Files.readString(json));
     assertThat(doc.path("machine").path("cpus").asInt()).isPositive();

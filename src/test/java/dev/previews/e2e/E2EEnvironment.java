@@ -32,7 +32,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -66,7 +68,8 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
   private final CustomResourceDefinition crd;
   private final OperatorRequests requests = new OperatorRequests();
   private final Map<ResourceID, AtomicInteger> reconciles = new ConcurrentHashMap<>();
-  private final AtomicInteger failedReconciles = new AtomicInteger();
+  /** Reconciles that failed, as namespace/name: exception (java-operator-sdk reports them to its metrics). */
+  private final Queue<String> failedReconciles = new ConcurrentLinkedQueue<>();
   private final FakeKubelet kubelet;
   private final String token;
   private final KubernetesClient operatorClient;
@@ -93,7 +96,7 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
 
       @Override
       public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
-        failedReconciles.incrementAndGet();
+        failedReconciles.add(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName() + ": " + exception);
       }
     })).start();
     this.startup = Duration.between(begin, Instant.now());
@@ -207,7 +210,15 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
   public OperatorRbac rbac() { return rbac; }
   public CustomResourceDefinition crd() { return crd; }
   public Duration startup() { return startup; }
-  public int failedReconciles() { return failedReconciles.get(); }
+  /**
+   * The failed reconciles of previews in one namespace, so that a test is not judged by another's
+   * previews (java-operator-sdk reports a failure to its metrics only when no newer event is waiting,
+   * so this is at most every failure, never more).
+   */
+  public List<String> failedReconciles(String namespace) {
+    String prefix = namespace + "/";
+    return failedReconciles.stream().filter(f -> f.startsWith(prefix)).toList();
+  }
 
   /** Marks a namespace as being deleted by the tier: refusals to write into it are expected. */
   void retire(String namespace) { retired.add(namespace); }

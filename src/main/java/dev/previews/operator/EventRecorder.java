@@ -56,6 +56,11 @@ public class EventRecorder {
     try {
       client.v1().events().inNamespace(preview.getMetadata().getNamespace()).resource(event).create();
     } catch (RuntimeException e) {
+      if (ApiErrors.isNamespaceTerminating(e)) {
+        log.debug("no event {} on {}/{}: the namespace is being deleted", reason, preview.getMetadata().getNamespace(),
+            preview.getMetadata().getName());
+        return;
+      }
       log.warn("could not record event {} on {}/{}: {}", reason, preview.getMetadata().getNamespace(),
           preview.getMetadata().getName(), e.getMessage());
     }

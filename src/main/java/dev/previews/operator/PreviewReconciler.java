@@ -198,9 +198,26 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     if (PreviewIndex.isDeleting(preview)) {
       return UpdateControl.noUpdate();
     }
+    if (namespaceBeingDeleted(preview.getMetadata().getNamespace())) {
+      // the namespace controller is deleting everything in it, this preview too: the children it
+      // removes first are not created again (the API server would refuse them)
+      log.debug("{}/{}: the namespace is being deleted, nothing to do", preview.getMetadata().getNamespace(),
+          preview.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     PreviewDeploymentStatus before = preview.getStatus();
     Step step = new Step(preview, context, clock.instant());
-    step.run();
+    try {
+      step.run();
+    } catch (KubernetesClientException e) {
+      if (!ApiErrors.isNamespaceTerminating(e)) {
+        throw e;
+      }
+      // the namespace's deletion began before the informer showed it: the same as above
+      log.debug("{}/{}: the namespace is being deleted, nothing to do ({})", preview.getMetadata().getNamespace(),
+          preview.getMetadata().getName(), e.getMessage());
+      return UpdateControl.noUpdate();
+    }
     PreviewDeploymentStatus after = step.status;
     if (step.deleted) {
       return UpdateControl.noUpdate();
@@ -271,6 +288,10 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         .forEach(p -> wakeUps.propagateEvent(ResourceID.fromResource(p)));
   }
 
+  private boolean namespaceBeingDeleted(String namespace) {
+    return namespaces.get(new ResourceID(namespace)).map(ns -> ns.getMetadata().getDeletionTimestamp() != null).orElse(false);
+  }
+
   private static String planLabel(Namespace ns) {
     return ns.getMetadata().getLabels() == null ? null : ns.getMetadata().getLabels().get(OperatorConfig.PLAN_LABEL);
   }
@@ -279,7 +300,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
   public ErrorStatusUpdateControl<PreviewDeployment> updateErrorStatus(PreviewDeployment preview,
       Context<PreviewDeployment> context, Exception e) {
     boolean last = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(true);
-    if (!last && isConflict(e)) {
+    if (!last && ApiErrors.isConflict(e)) {
       // someone (often a Kubernetes controller) kept writing the object while the operator updated it
       // (ChildWriter reads it again after each 409): routine, and the retry starts from fresh state
       log.info("{}/{}: a child kept changing while it was being updated (409 Conflict, {} attempts), will retry",
@@ -292,10 +313,6 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       events.record(preview, EventRecorder.Type.Warning, "ReconcileError", String.valueOf(e.getMessage()));
     }
     return ErrorStatusUpdateControl.defaultErrorProcessing();
-  }
-
-  private static boolean isConflict(Exception e) {
-    return e instanceof KubernetesClientException k && k.getCode() == 409;
   }
 
   /** One pass over one preview's lifecycle; {@link #status} is what it should report afterwards. */

@@ -5,7 +5,6 @@ import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.OperatorConfig;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.mockwebserver.Context;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.logging.Level;
 
 /**
@@ -67,11 +65,14 @@ public final class Sandbox implements AutoCloseable {
     return new Sandbox(server, client, operator, simulator);
   }
 
-  /** A mock API server in CRUD mode on loopback. */
+  /**
+   * A mock API server in CRUD mode on loopback, which refuses new objects in a namespace being
+   * deleted as the API server does ({@link NamespaceLifecycleDispatcher}).
+   */
   public static KubernetesMockServer startApi(int port) {
     MOCK_LOG.setLevel(Level.WARNING);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        new NamespaceLifecycleDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), port);
     return server;
   }

@@ -2,6 +2,7 @@ package dev.previews.e2e;
 
 import static dev.previews.e2e.E2EEnvironment.POLL;
 import static dev.previews.e2e.E2EEnvironment.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.previews.api.PreviewDeployment;
@@ -141,14 +142,22 @@ public final class TestNamespace implements AutoCloseable {
     return events(preview).stream().map(e -> e.getType() + " " + e.getReason()).toList();
   }
 
-  /** Deletes the namespace and waits (bounded) until the namespace controller has removed it. */
+  /**
+   * Deletes the namespace and waits (bounded) until the namespace controller has removed it; the
+   * operator must not have failed a reconcile meanwhile (the controller deletes children before their
+   * previews, and the API server refuses new objects in the namespace).
+   */
   @Override
   public void close() {
     env.retire(name);
+    int failedBefore = env.failedReconciles(name).size();
     try {
       admin.namespaces().withName(name).delete();
       await("namespace " + name + " deleted").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
           .until(() -> admin.namespaces().withName(name).get() == null);
+      List<String> failed = env.failedReconciles(name);
+      assertThat(failed.subList(failedBefore, failed.size())).as("reconciles that failed while namespace %s was deleted", name)
+          .isEmpty();
     } catch (RuntimeException e) {
       log.warn("namespace {} was not removed: {}", name, e.toString());
     } finally {

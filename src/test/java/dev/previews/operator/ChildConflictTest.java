@@ -7,18 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.previews.policy.OperatorConfig;
 import dev.previews.testing.PreviewCluster;
+import dev.previews.testing.WriteBetween;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.http.AsyncBody;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.http.Interceptor;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,7 +38,7 @@ class ChildConflictTest {
     cluster.awaitPreview(NS, "login", condition("Ready", "True", null));
 
     // the Deployment controller writes the Deployment after the operator read it, before its update arrives
-    between.beforeNextPut(DEPLOYMENT, () -> cluster.client().apps().deployments().inNamespace(NS).withName("login")
+    between.beforeNext("PUT", DEPLOYMENT, () -> cluster.client().apps().deployments().inNamespace(NS).withName("login")
         .edit(d -> new DeploymentBuilder(d).editMetadata().addToAnnotations(REVISION, "7").endMetadata().build()));
     cluster.edit(NS, "login", p -> {
       p.getSpec().getBackend().setEnv(List.of(new EnvVar("FEATURE_FLAGS", "checkout-v2", null)));
@@ -60,40 +53,5 @@ class ChildConflictTest {
     assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)
         .contains("FEATURE_FLAGS");
     assertThat(d.getMetadata().getAnnotations()).as("the controller's write").containsEntry(REVISION, "7");
-  }
-
-  /**
-   * Sees the operator's requests to one object from the moment it is armed; runs a write of someone
-   * else just before the next PUT is sent.
-   */
-  static final class WriteBetween implements Interceptor {
-    private volatile String path;
-    private volatile Runnable write;
-    private final List<String> sent = new CopyOnWriteArrayList<>();
-    private final List<Integer> answered = new CopyOnWriteArrayList<>();
-
-    void beforeNextPut(String path, Runnable write) {
-      this.write = write;
-      this.path = path;
-    }
-
-    List<String> sent() { return new ArrayList<>(sent); }
-    List<Integer> answered() { return new ArrayList<>(answered); }
-
-    @Override
-    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-      if (!request.uri().getPath().equals(path)) return;
-      sent.add(request.method() + " " + request.uri().getPath());
-      Runnable w = write;
-      if ("PUT".equals(request.method()) && w != null) {
-        write = null;
-        w.run();
-      }
-    }
-
-    @Override
-    public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-      if (request.uri().getPath().equals(path)) answered.add(response.code());
-    }
   }
 }

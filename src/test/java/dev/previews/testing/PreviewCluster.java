@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -50,6 +52,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
   private final OperatorConfig config;
   private final WorkloadSimulator simulator;
   private final Map<ResourceID, AtomicInteger> reconciles = new ConcurrentHashMap<>();
+  private final Queue<String> failed = new ConcurrentLinkedQueue<>();
   private PreviewOperator operator;
 
   public PreviewCluster() {
@@ -84,6 +87,12 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
       @Override
       public void finishedReconciliation(io.fabric8.kubernetes.api.model.HasMetadata resource, Map<String, Object> metadata) {
         reconciles.computeIfAbsent(ResourceID.fromResource(resource), k -> new AtomicInteger()).incrementAndGet();
+      }
+
+      @Override
+      public void failedReconciliation(io.fabric8.kubernetes.api.model.HasMetadata resource, Exception exception,
+          Map<String, Object> metadata) {
+        failed.add(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName() + ": " + exception);
       }
     })).start();
   }
@@ -192,6 +201,14 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
   public int reconcileCount(String namespace, String name) {
     AtomicInteger n = reconciles.get(new ResourceID(name, namespace));
     return n == null ? 0 : n.get();
+  }
+
+  /**
+   * The reconciles that failed in a namespace, as "namespace/name: exception" (java-operator-sdk
+   * reports a failure when no newer event for the preview is waiting).
+   */
+  public List<String> failedReconciles(String namespace) {
+    return failed.stream().filter(f -> f.startsWith(namespace + "/")).toList();
   }
 
   /** Forgets the requests received so far. */

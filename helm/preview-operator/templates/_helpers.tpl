@@ -75,7 +75,7 @@ What the operator does in the namespaces it watches (see deploy/02-rbac.yaml for
 {{- define "preview-operator.namespacedRules" -}}
 - apiGroups: ["previews.dev"]
   resources: ["previewdeployments"]
-  verbs: ["get", "list", "watch", "delete"]
+  verbs: ["list", "watch", "delete"]
 - apiGroups: ["previews.dev"]
   resources: ["previewdeployments/status"]
   verbs: ["patch"]
@@ -106,5 +106,5 @@ What the operator does in the namespaces it watches (see deploy/02-rbac.yaml for
 {{- define "preview-operator.namespaceRules" -}}
 - apiGroups: [""]
   resources: ["namespaces"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 {{- end }}

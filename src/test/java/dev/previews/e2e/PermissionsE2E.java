@@ -47,10 +47,6 @@ class PermissionsE2E {
    * short and true: a permission that no path needs should be removed from the RBAC instead.
    */
   static final Map<String, String> NOT_EXERCISED = Map.of(
-      "previews.dev/previewdeployments get",
-      "listed in README.md; no code path of the operator reads a single preview (it lists and watches): candidate for removal",
-      "core/namespaces get",
-      "listed in README.md; the operator lists and watches namespaces for the plan label and never gets one: candidate for removal",
       "previews.dev/previewdeployments/finalizers update",
       "not a request: clusters with OwnerReferencesPermissionEnforcement require it to set blockOwnerDeletion on children",
       "coordination.k8s.io/leases create", "leader election, off in this tier (LeaderElectionTest and RbacCoverageTest use it)",

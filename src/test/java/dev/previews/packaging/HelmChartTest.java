@@ -85,7 +85,7 @@ class HelmChartTest {
     assertThat(clusterRole.getMetadata().getName()).isEqualTo("preview-operator-namespaces");
     assertThat(clusterRole.getRules()).singleElement().satisfies(r -> {
       assertThat(r.getResources()).containsExactly("namespaces");
-      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+      assertThat(r.getVerbs()).containsExactlyInAnyOrder("list", "watch");
     });
     List<Role> roles = Manifests.ofKind(objects, "Role").stream().map(o -> Manifests.as(o, Role.class)).toList();
     assertThat(roles.stream().map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()))

@@ -9,6 +9,7 @@ import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
+import dev.previews.testing.FailedReconciles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -32,9 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -68,8 +67,7 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
   private final CustomResourceDefinition crd;
   private final OperatorRequests requests = new OperatorRequests();
   private final Map<ResourceID, AtomicInteger> reconciles = new ConcurrentHashMap<>();
-  /** Reconciles that failed, as namespace/name: exception (java-operator-sdk reports them to its metrics). */
-  private final Queue<String> failedReconciles = new ConcurrentLinkedQueue<>();
+  private final FailedReconciles failedReconciles = new FailedReconciles();
   private final FakeKubelet kubelet;
   private final String token;
   private final KubernetesClient operatorClient;
@@ -96,7 +94,7 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
 
       @Override
       public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
-        failedReconciles.add(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName() + ": " + exception);
+        failedReconciles.add(resource, exception);
       }
     })).start();
     this.startup = Duration.between(begin, Instant.now());
@@ -212,12 +210,10 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
   public Duration startup() { return startup; }
   /**
    * The failed reconciles of previews in one namespace, so that a test is not judged by another's
-   * previews (java-operator-sdk reports a failure to its metrics only when no newer event is waiting,
-   * so this is at most every failure, never more).
+   * previews (see {@link FailedReconciles}).
    */
   public List<String> failedReconciles(String namespace) {
-    String prefix = namespace + "/";
-    return failedReconciles.stream().filter(f -> f.startsWith(prefix)).toList();
+    return failedReconciles.in(namespace);
   }
 
   /** Marks a namespace as being deleted by the tier: refusals to write into it are expected. */

@@ -23,9 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -52,7 +50,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
   private final OperatorConfig config;
   private final WorkloadSimulator simulator;
   private final Map<ResourceID, AtomicInteger> reconciles = new ConcurrentHashMap<>();
-  private final Queue<String> failed = new ConcurrentLinkedQueue<>();
+  private final FailedReconciles failed = new FailedReconciles();
   private PreviewOperator operator;
 
   public PreviewCluster() {
@@ -92,7 +90,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
       @Override
       public void failedReconciliation(io.fabric8.kubernetes.api.model.HasMetadata resource, Exception exception,
           Map<String, Object> metadata) {
-        failed.add(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName() + ": " + exception);
+        failed.add(resource, exception);
       }
     })).start();
   }
@@ -203,12 +201,9 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
     return n == null ? 0 : n.get();
   }
 
-  /**
-   * The reconciles that failed in a namespace, as "namespace/name: exception" (java-operator-sdk
-   * reports a failure when no newer event for the preview is waiting).
-   */
+  /** The reconciles that failed in a namespace (see {@link FailedReconciles}). */
   public List<String> failedReconciles(String namespace) {
-    return failed.stream().filter(f -> f.startsWith(namespace + "/")).toList();
+    return failed.in(namespace);
   }
 
   /** Forgets the requests received so far. */

@@ -199,11 +199,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       return UpdateControl.noUpdate();
     }
     if (namespaceBeingDeleted(preview.getMetadata().getNamespace())) {
-      // the namespace controller is deleting everything in it, this preview too: the children it
-      // removes first are not created again (the API server would refuse them)
-      log.debug("{}/{}: the namespace is being deleted, nothing to do", preview.getMetadata().getNamespace(),
-          preview.getMetadata().getName());
-      return UpdateControl.noUpdate();
+      return leftToNamespaceDeletion(preview, "the namespace informer shows it");
     }
     PreviewDeploymentStatus before = preview.getStatus();
     Step step = new Step(preview, context, clock.instant());
@@ -213,10 +209,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
       if (!ApiErrors.isNamespaceTerminating(e)) {
         throw e;
       }
-      // the namespace's deletion began before the informer showed it: the same as above
-      log.debug("{}/{}: the namespace is being deleted, nothing to do ({})", preview.getMetadata().getNamespace(),
-          preview.getMetadata().getName(), e.getMessage());
-      return UpdateControl.noUpdate();
+      // the deletion began after the informer was read
+      return leftToNamespaceDeletion(preview, e.getMessage());
     }
     PreviewDeploymentStatus after = step.status;
     if (step.deleted) {
@@ -286,6 +280,17 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     index.waiting(namespace).stream()
         .filter(p -> !p.getMetadata().getName().equals(except))
         .forEach(p -> wakeUps.propagateEvent(ResourceID.fromResource(p)));
+  }
+
+  /**
+   * The namespace controller is deleting everything in the preview's namespace, the preview too: the
+   * children it removes first are not created again (the API server would refuse them), and that is
+   * no failure.
+   */
+  private UpdateControl<PreviewDeployment> leftToNamespaceDeletion(PreviewDeployment preview, String how) {
+    log.debug("{}/{}: the namespace is being deleted, nothing to do ({})", preview.getMetadata().getNamespace(),
+        preview.getMetadata().getName(), how);
+    return UpdateControl.noUpdate();
   }
 
   private boolean namespaceBeingDeleted(String namespace) {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * What the operator knows about all previews at once: the informer's cache indexed by namespace and
@@ -101,10 +100,10 @@ public final class PreviewIndex {
    * the full count would give. An admitted decision of these cases reports the ledger's count as
    * slots in use (only a waiting preview's message shows that number).
    *
-   * @param outdated told of each other waiting preview when this one takes a slot in a namespace
-   *     where previews wait: the number of slots in use that it reports has changed
+   * <p>An admission does not concern the previews still waiting: what they report (the limit, all
+   * slots taken) stays true while the next in line takes a slot that frees.
    */
-  public synchronized Admission.Decision admit(PreviewDeployment self, int limit, Consumer<PreviewDeployment> outdated) {
+  public synchronized Admission.Decision admit(PreviewDeployment self, int limit) {
     String namespace = self.getMetadata().getNamespace();
     String name = self.getMetadata().getName();
     Set<String> ledger = admitted.get(namespace);
@@ -120,7 +119,6 @@ public final class PreviewIndex {
     Set<String> holders = new HashSet<>();
     Set<String> present = new HashSet<>();
     List<Admission.Candidate> waiting = new ArrayList<>();
-    List<PreviewDeployment> waitingPreviews = new ArrayList<>();
     for (PreviewDeployment p : inNamespace(namespace)) {
       present.add(p.getMetadata().getName());
       if (sameObject(p, self)) continue;
@@ -128,7 +126,6 @@ public final class PreviewIndex {
         holders.add(p.getMetadata().getName());
       } else if (waitsForSlot(p)) {
         waiting.add(candidate(p));
-        waitingPreviews.add(p);
       }
     }
     if (holdsSlot(self)) {
@@ -142,8 +139,6 @@ public final class PreviewIndex {
     Admission.Decision decision = Admission.decide(candidate(self), holders, waiting, limit);
     if (decision.admitted()) {
       admitted.computeIfAbsent(namespace, n -> new HashSet<>()).add(name);
-      // a slot fewer: what the waiting previews report ("n of limit in use") is out of date
-      waitingPreviews.forEach(outdated);
     }
     return decision;
   }

@@ -445,8 +445,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     }
 
     private boolean admitted(Plan plan) {
-      Admission.Decision decision = index.admit(preview, plan.maxPreviews(),
-          waiting -> wakeUps.propagateEvent(ResourceID.fromResource(waiting)));
+      Admission.Decision decision = index.admit(preview, plan.maxPreviews());
       if (decision.admitted()) {
         return true;
       }

@@ -19,11 +19,15 @@ public final class Admission {
       Comparator.comparing(Candidate::created, Comparator.nullsLast(Comparator.naturalOrder()))
           .thenComparing(Candidate::name);
 
-  /** {@code inUse} slots of {@code limit} are held; {@code ahead} waiting previews come first. */
+  /**
+   * {@code inUse} slots of {@code limit} are taken; {@code ahead} waiting previews come first. For a
+   * refused preview, a free slot that an older waiting preview is about to take counts as taken.
+   */
   public record Decision(boolean admitted, int inUse, int limit, int ahead) {
     /**
-     * What a waiting preview reports. It does not count the previews ahead in line: that number
-     * moves with every admission, and each move would rewrite the status of every waiting preview.
+     * What a waiting preview reports. It names neither the previews ahead in line nor a slot that is
+     * free for a moment between a holder leaving and the next in line taking it: both move with every
+     * admission, and each move would rewrite the status of every waiting preview.
      */
     public String message(String namespace, String plan) {
       return inUse + " of " + limit + " previews in use in namespace " + namespace + " (plan " + plan
@@ -46,6 +50,8 @@ public final class Admission {
         ahead++;
       }
     }
-    return new Decision(ahead < free, holders.size(), limit, ahead);
+    boolean admitted = ahead < free;
+    // refused: every free slot goes to a preview ahead in line (more holders than slots: the limit was lowered)
+    return new Decision(admitted, admitted ? holders.size() : Math.max(holders.size(), limit), limit, ahead);
   }
 }

@@ -3,6 +3,7 @@ package dev.previews.operator;
 import static dev.previews.testing.PreviewCluster.condition;
 import static dev.previews.testing.Previews.preview;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.previews.api.Phase;
 import dev.previews.policy.ExpiryPolicy;
@@ -10,6 +11,9 @@ import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,5 +46,40 @@ class AdmissionLimitTest {
     cluster.client().resource(cluster.get(NS, "second")).delete();
     cluster.awaitDeployment(NS, "third");
     cluster.awaitPreview(NS, "third", condition("Provisioned", "False", "Provisioning"));
+  }
+
+  /**
+   * A slot that frees goes to the oldest waiting preview; the others wait on with the same status
+   * (all slots taken), so the deletion costs them a reconcile each and no write.
+   */
+  @Test
+  void aFreedSlotRewritesNoOtherWaitingPreview() {
+    String ns = "admission-queue";
+    cluster.create(preview(ns, "holder-a", "feature/a"));
+    cluster.awaitDeployment(ns, "holder-a");
+    cluster.create(preview(ns, "holder-b", "feature/b"));
+    cluster.awaitDeployment(ns, "holder-b");
+    List<String> waiting = List.of("wait-1", "wait-2", "wait-3");
+    for (String name : waiting) {
+      cluster.create(preview(ns, name, "feature/" + name));
+      cluster.awaitPreview(ns, name, condition("Provisioned", "False", "DeploymentLimitExceeded"));
+    }
+    Map<String, Integer> reconciles = new HashMap<>();
+    waiting.forEach(name -> reconciles.put(name, cluster.reconcileCount(ns, name)));
+    cluster.clearRequests();
+
+    cluster.client().resource(cluster.get(ns, "holder-b")).delete();
+    cluster.awaitDeployment(ns, "wait-1");
+    for (String name : List.of("wait-2", "wait-3")) {
+      await().atMost(PreviewCluster.WAIT).until(() -> cluster.reconcileCount(ns, name) > reconciles.get(name));
+    }
+
+    List<String> statusWrites = cluster.drainRequests().stream()
+        .filter(r -> r.startsWith("PATCH ") && r.contains("/status")).toList();
+    assertThat(statusWrites).noneMatch(r -> r.contains("/wait-2/") || r.contains("/wait-3/"));
+    for (String name : List.of("wait-2", "wait-3")) {
+      assertThat(cluster.get(ns, name).getStatus().getConditions())
+          .anyMatch(c -> c.getType().equals("Provisioned") && c.getMessage().startsWith("2 of 2 previews in use"));
+    }
   }
 }

@@ -8,7 +8,6 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
  * the namespace's previews from the cache; only a namespace at its limit is counted in full.
  */
 class PreviewIndexTest {
-  static final Consumer<PreviewDeployment> NO_ONE = p -> {};
   final PrimaryCache cache = new PrimaryCache();
   final PreviewIndex index = new PreviewIndex();
 
@@ -29,8 +27,8 @@ class PreviewIndexTest {
     for (int i = 0; i < 1000; i++) cache.add(preview("team-a", "p-" + i));
     cache.add(preview("team-b", "other"));
 
-    assertThat(index.admit(preview("team-a", "p-999"), 1001, NO_ONE).admitted()).isTrue();
-    assertThat(index.admit(preview("team-a", "p-998"), 1001, NO_ONE).admitted()).isTrue();
+    assertThat(index.admit(preview("team-a", "p-999"), 1001).admitted()).isTrue();
+    assertThat(index.admit(preview("team-a", "p-998"), 1001).admitted()).isTrue();
     assertThat(cache.reads).as("reads of the namespace's previews").isZero();
   }
 
@@ -39,11 +37,11 @@ class PreviewIndexTest {
     PreviewDeployment first = cache.add(preview("team-a", "first"));
     cache.add(preview("team-a", "second"));
     // two previews and a limit of two: the full count decides
-    assertThat(index.admit(preview("team-a", "second"), 2, NO_ONE).admitted()).isTrue();
+    assertThat(index.admit(preview("team-a", "second"), 2).admitted()).isTrue();
     assertThat(cache.reads).isEqualTo(1);
 
     cache.delete(first);
-    assertThat(index.admit(preview("team-a", "third"), 2, NO_ONE).admitted()).isTrue();
+    assertThat(index.admit(preview("team-a", "third"), 2).admitted()).isTrue();
     assertThat(cache.reads).as("reads after the deletion was reconciled").isEqualTo(1);
   }
 
@@ -56,7 +54,7 @@ class PreviewIndexTest {
     cache.delete(old); // the old one's deletion, reconciled after the new one came
     cache.add(preview("team-a", "second"));
     // the new "first" and "second": a limit of two is full, and the full count decides
-    index.admit(preview("team-a", "third"), 2, NO_ONE);
+    index.admit(preview("team-a", "third"), 2);
     assertThat(cache.reads).isEqualTo(1);
   }
 

@@ -29,7 +29,10 @@ class AdmissionTest {
   @Test
   void holdersKeepTheirSlotsAndFillTheLimit() {
     List<Candidate> waiting = List.of(c("a", 0), c("z", 9));
-    assertThat(Admission.decide(c("z", 9), Set.of("x", "y"), waiting, 3).admitted()).isFalse();
+    var behindA = Admission.decide(c("z", 9), Set.of("x", "y"), waiting, 3);
+    assertThat(behindA.admitted()).isFalse();
+    // the free slot is a's as soon as a is reconciled: z reports it taken, before and after
+    assertThat(behindA.message("team-a", "starter")).startsWith("3 of 3 previews in use");
     assertThat(Admission.decide(c("a", 0), Set.of("x", "y"), waiting, 3).admitted()).isTrue();
     assertThat(Admission.decide(c("x", 99), Set.of("x", "y", "w"), waiting, 3).admitted()).isTrue();
     var refused = Admission.decide(c("z", 9), Set.of("x", "y", "w"), waiting, 3);
@@ -37,6 +40,14 @@ class AdmissionTest {
     assertThat(refused.message("team-a", "starter"))
         .isEqualTo("3 of 3 previews in use in namespace team-a (plan starter); admitted oldest first when a slot frees");
     assertThat(refused.ahead()).isEqualTo(1);
+  }
+
+  @Test
+  void aLoweredLimitShowsTheHoldersOverIt() {
+    var refused = Admission.decide(c("z", 9), Set.of("w", "x", "y", "v"), List.of(c("z", 9)), 3);
+    assertThat(refused.admitted()).isFalse();
+    assertThat(refused.message("team-a", "starter")).startsWith("4 of 3 previews in use");
+    assertThat(Admission.decide(c("x", 1), Set.of("w", "x", "y", "v"), List.of(), 3).admitted()).isTrue();
   }
 
   @Test

@@ -20,72 +20,131 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BackendSpec {
-  public static final int DEFAULT_PORT = 8080;
-  public static final int DEFAULT_REPLICAS = 1;
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_REPLICAS = 1;
 
-  @Required
-  @Size(min = 1, max = 512)
-  @JsonPropertyDescription(
-      "Container image. The placeholders {{commit}}, {{shortCommit}} and {{branch}} (made tag-safe) are expanded, so a GitOps manifest only changes spec.commit on a push.")
-  private String image;
+    @Required
+    @Size(min = 1, max = 512)
+    @JsonPropertyDescription(
+            "Container image. The placeholders {{commit}}, {{shortCommit}} and {{branch}} (made tag-safe) are expanded, so a GitOps manifest only changes spec.commit on a push.")
+    private String image;
 
-  @Default("8080")
-  @Min(1)
-  @Max(65535)
-  @JsonPropertyDescription("Container port the backend listens on; the Service exposes it on port 80. Default 8080.")
-  private Integer port;
+    @Default("8080")
+    @Min(1)
+    @Max(65535)
+    @JsonPropertyDescription("Container port the backend listens on; the Service exposes it on port 80. Default 8080.")
+    private Integer port;
 
-  @JsonPropertyDescription("Entrypoint override (the image's ENTRYPOINT when empty).")
-  private List<String> command;
+    @JsonPropertyDescription("Entrypoint override (the image's ENTRYPOINT when empty).")
+    private List<String> command;
 
-  @JsonPropertyDescription("Arguments to the entrypoint (the image's CMD when empty).")
-  private List<String> args;
+    @JsonPropertyDescription("Arguments to the entrypoint (the image's CMD when empty).")
+    private List<String> args;
 
-  @JsonPropertyDescription("Environment variables of the backend container.")
-  private List<EnvVar> env;
+    @JsonPropertyDescription("Environment variables of the backend container.")
+    private List<EnvVar> env;
 
-  @JsonPropertyDescription("Compute resources (requests and limits) of the backend container.")
-  private ResourceRequirements resources;
+    @JsonPropertyDescription("Compute resources (requests and limits) of the backend container.")
+    private ResourceRequirements resources;
 
-  @Default("1")
-  @Min(0)
-  @Max(10)
-  @JsonPropertyDescription("Number of backend pods, 0 to 10. Default 1.")
-  private Integer replicas;
+    @Default("1")
+    @Min(0)
+    @Max(10)
+    @JsonPropertyDescription("Number of backend pods, 0 to 10. Default 1.")
+    private Integer replicas;
 
-  @Pattern("^/[^\\s]*$")
-  @JsonPropertyDescription(
-      "HTTP path probed for readiness (e.g. /healthz). Without it, readiness is a TCP check on the port.")
-  private String readinessPath;
+    @Pattern("^/[^\\s]*$")
+    @JsonPropertyDescription(
+            "HTTP path probed for readiness (e.g. /healthz). Without it, readiness is a TCP check on the port.")
+    private String readinessPath;
 
-  public String getImage() { return image; }
-  public void setImage(String image) { this.image = image; }
-  public Integer getPort() { return port; }
-  public void setPort(Integer port) { this.port = port; }
-  public List<String> getCommand() { return command; }
-  public void setCommand(List<String> command) { this.command = command; }
-  public List<String> getArgs() { return args; }
-  public void setArgs(List<String> args) { this.args = args; }
-  public List<EnvVar> getEnv() { return env; }
-  public void setEnv(List<EnvVar> env) { this.env = env; }
-  public ResourceRequirements getResources() { return resources; }
-  public void setResources(ResourceRequirements resources) { this.resources = resources; }
-  public Integer getReplicas() { return replicas; }
-  public void setReplicas(Integer replicas) { this.replicas = replicas; }
-  public String getReadinessPath() { return readinessPath; }
-  public void setReadinessPath(String readinessPath) { this.readinessPath = readinessPath; }
+    public String getImage() {
+        return image;
+    }
 
-  public int portOrDefault() { return port == null ? DEFAULT_PORT : port; }
-  public int replicasOrDefault() { return replicas == null ? DEFAULT_REPLICAS : replicas; }
+    public void setImage(String image) {
+        this.image = image;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof BackendSpec b && Objects.equals(image, b.image) && Objects.equals(port, b.port)
-        && Objects.equals(command, b.command) && Objects.equals(args, b.args) && Objects.equals(env, b.env)
-        && Objects.equals(resources, b.resources) && Objects.equals(replicas, b.replicas)
-        && Objects.equals(readinessPath, b.readinessPath);
-  }
+    public Integer getPort() {
+        return port;
+    }
 
-  @Override
-  public int hashCode() { return Objects.hash(image, port, command, args, env, resources, replicas, readinessPath); }
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public List<String> getCommand() {
+        return command;
+    }
+
+    public void setCommand(List<String> command) {
+        this.command = command;
+    }
+
+    public List<String> getArgs() {
+        return args;
+    }
+
+    public void setArgs(List<String> args) {
+        this.args = args;
+    }
+
+    public List<EnvVar> getEnv() {
+        return env;
+    }
+
+    public void setEnv(List<EnvVar> env) {
+        this.env = env;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getReadinessPath() {
+        return readinessPath;
+    }
+
+    public void setReadinessPath(String readinessPath) {
+        this.readinessPath = readinessPath;
+    }
+
+    public int portOrDefault() {
+        return port == null ? DEFAULT_PORT : port;
+    }
+
+    public int replicasOrDefault() {
+        return replicas == null ? DEFAULT_REPLICAS : replicas;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BackendSpec b
+                && Objects.equals(image, b.image)
+                && Objects.equals(port, b.port)
+                && Objects.equals(command, b.command)
+                && Objects.equals(args, b.args)
+                && Objects.equals(env, b.env)
+                && Objects.equals(resources, b.resources)
+                && Objects.equals(replicas, b.replicas)
+                && Objects.equals(readinessPath, b.readinessPath);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(image, port, command, args, env, resources, replicas, readinessPath);
+    }
 }

@@ -2,47 +2,50 @@ package dev.previews.api;
 
 /** Condition types and reasons of a PreviewDeployment (DESIGN.md). */
 public final class Conditions {
-  private Conditions() {}
+    private Conditions() {}
 
-  public static final String PROVISIONED = "Provisioned";
-  public static final String SEEDED = "Seeded";
-  public static final String SEED_FAILED = "SeedFailed";
-  public static final String READY = "Ready";
-
-  public static final String TRUE = "True";
-  public static final String FALSE = "False";
-  public static final String UNKNOWN = "Unknown";
-
-  /** Reasons of the Provisioned condition. */
-  public static final class Provisioned {
-    private Provisioned() {}
-    public static final String PROVISIONING = "Provisioning";
-    public static final String RECREATING = "Recreating";
-    public static final String AVAILABLE = "Available";
-    public static final String PROVISION_FAILED = "ProvisionFailed";
-    public static final String DEPLOYMENT_LIMIT_EXCEEDED = "DeploymentLimitExceeded";
-    public static final String BRANCH_CONFLICT = "BranchConflict";
-    public static final String EXPIRED = "Expired";
-    public static final String INVALID_SPEC = "InvalidSpec";
-    public static final String UNKNOWN_PLAN = "UnknownPlan";
-  }
-
-  /** Reasons of the Seeded and SeedFailed conditions. */
-  public static final class Seed {
-    private Seed() {}
-    public static final String NO_SEED = "NoSeed";
-    public static final String WAITING = "WaitingForBackend";
-    public static final String SEEDING = "Seeding";
-    public static final String SUCCEEDED = "SeedSucceeded";
-    public static final String FAILED = "SeedFailed";
-    public static final String NOT_FAILED = "NoFailure";
-    public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
-    public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
-  }
-
-  /** Reasons of the Ready condition besides the blocking reason of Provisioned or Seeded. */
-  public static final class Ready {
-    private Ready() {}
+    public static final String PROVISIONED = "Provisioned";
+    public static final String SEEDED = "Seeded";
+    public static final String SEED_FAILED = "SeedFailed";
     public static final String READY = "Ready";
-  }
+
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+
+    /** Reasons of the Provisioned condition. */
+    public static final class Provisioned {
+        private Provisioned() {}
+
+        public static final String PROVISIONING = "Provisioning";
+        public static final String RECREATING = "Recreating";
+        public static final String AVAILABLE = "Available";
+        public static final String PROVISION_FAILED = "ProvisionFailed";
+        public static final String DEPLOYMENT_LIMIT_EXCEEDED = "DeploymentLimitExceeded";
+        public static final String BRANCH_CONFLICT = "BranchConflict";
+        public static final String EXPIRED = "Expired";
+        public static final String INVALID_SPEC = "InvalidSpec";
+        public static final String UNKNOWN_PLAN = "UnknownPlan";
+    }
+
+    /** Reasons of the Seeded and SeedFailed conditions. */
+    public static final class Seed {
+        private Seed() {}
+
+        public static final String NO_SEED = "NoSeed";
+        public static final String WAITING = "WaitingForBackend";
+        public static final String SEEDING = "Seeding";
+        public static final String SUCCEEDED = "SeedSucceeded";
+        public static final String FAILED = "SeedFailed";
+        public static final String NOT_FAILED = "NoFailure";
+        public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
+        public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+    }
+
+    /** Reasons of the Ready condition besides the blocking reason of Provisioned or Seeded. */
+    public static final class Ready {
+        private Ready() {}
+
+        public static final String READY = "Ready";
+    }
 }

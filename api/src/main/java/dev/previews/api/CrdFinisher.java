@@ -21,43 +21,48 @@ import java.util.List;
  * <p>Usage: {@code CrdFinisher <generated.yml> <output.yaml>} (run by Maven at process-classes).
  */
 public final class CrdFinisher {
-  public static final String CRD_FILE = "previewdeployments.previews.dev-v1.yml";
-  /** Where the finished CRD is on the classpath. */
-  public static final String CLASSPATH_CRD = "/crd/" + CRD_FILE;
+    public static final String CRD_FILE = "previewdeployments.previews.dev-v1.yml";
+    /** Where the finished CRD is on the classpath. */
+    public static final String CLASSPATH_CRD = "/crd/" + CRD_FILE;
 
-  private CrdFinisher() {}
+    private CrdFinisher() {}
 
-  public static void main(String[] args) throws IOException {
-    CustomResourceDefinition crd;
-    try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-      crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+    public static void main(String[] args) throws IOException {
+        CustomResourceDefinition crd;
+        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+            crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+        }
+        finish(crd);
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, render(crd), StandardCharsets.UTF_8);
     }
-    finish(crd);
-    Path out = Path.of(args[1]);
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, render(crd), StandardCharsets.UTF_8);
-  }
 
-  public static void finish(CustomResourceDefinition crd) {
-    List<String> declared = Arrays.stream(PreviewDeployment.class.getAnnotationsByType(AdditionalPrinterColumn.class))
-        .map(AdditionalPrinterColumn::name).toList();
-    crd.getSpec().getVersions().forEach(v -> v.getAdditionalPrinterColumns()
-        .sort(Comparator.comparingInt((CustomResourceColumnDefinition c) -> declared.indexOf(c.getName()))));
-  }
-
-  public static String render(CustomResourceDefinition crd) {
-    return "# Generated from dev.previews.api.PreviewDeployment by fabric8's crd-generator and\n"
-        + "# dev.previews.api.CrdFinisher during `mvn package`; do not edit by hand.\n"
-        + Serialization.asYaml(crd).replaceFirst("^---\n", "");
-  }
-
-  /** The finished CRD from the classpath. */
-  public static CustomResourceDefinition load() {
-    try (InputStream in = CrdFinisher.class.getResourceAsStream(CLASSPATH_CRD)) {
-      if (in == null) throw new IllegalStateException(CLASSPATH_CRD + " is missing from the jar");
-      return Serialization.unmarshal(in, CustomResourceDefinition.class);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    public static void finish(CustomResourceDefinition crd) {
+        List<String> declared = Arrays.stream(
+                        PreviewDeployment.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+                .map(AdditionalPrinterColumn::name)
+                .toList();
+        crd.getSpec()
+                .getVersions()
+                .forEach(v -> v.getAdditionalPrinterColumns()
+                        .sort(Comparator.comparingInt(
+                                (CustomResourceColumnDefinition c) -> declared.indexOf(c.getName()))));
     }
-  }
+
+    public static String render(CustomResourceDefinition crd) {
+        return "# Generated from dev.previews.api.PreviewDeployment by fabric8's crd-generator and\n"
+                + "# dev.previews.api.CrdFinisher during `mvn package`; do not edit by hand.\n"
+                + Serialization.asYaml(crd).replaceFirst("^---\n", "");
+    }
+
+    /** The finished CRD from the classpath. */
+    public static CustomResourceDefinition load() {
+        try (InputStream in = CrdFinisher.class.getResourceAsStream(CLASSPATH_CRD)) {
+            if (in == null) throw new IllegalStateException(CLASSPATH_CRD + " is missing from the jar");
+            return Serialization.unmarshal(in, CustomResourceDefinition.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

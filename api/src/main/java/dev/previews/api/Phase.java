@@ -2,13 +2,13 @@ package dev.previews.api;
 
 /** One-word summary of a preview for printer columns; the conditions carry the detail. */
 public enum Phase {
-  Pending,
-  Provisioning,
-  Seeding,
-  Ready,
-  SeedFailed,
-  Failed,
-  LimitExceeded,
-  Expired,
-  Invalid
+    Pending,
+    Provisioning,
+    Seeding,
+    Ready,
+    SeedFailed,
+    Failed,
+    LimitExceeded,
+    Expired,
+    Invalid
 }

@@ -22,22 +22,22 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Plan", jsonPath = ".status.plan", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(
-    name = "Seeded",
-    jsonPath = ".status.conditions[?(@.type==\"Seeded\")].status",
-    type = Type.STRING,
-    priority = 1)
+        name = "Seeded",
+        jsonPath = ".status.conditions[?(@.type==\"Seeded\")].status",
+        type = Type.STRING,
+        priority = 1)
 @AdditionalPrinterColumn(name = "External", jsonPath = ".status.externalUrl", type = Type.STRING, priority = 1)
 public class PreviewDeployment extends CustomResource<PreviewDeploymentSpec, PreviewDeploymentStatus>
-    implements Namespaced {
-  public static final String GROUP = "previews.dev";
-  public static final String VERSION = "v1alpha1";
-  public static final String API_VERSION = GROUP + "/" + VERSION;
-  public static final String KIND = "PreviewDeployment";
-  /** Annotation whose new value asks for the seed to run again against the running backend. */
-  public static final String RESEED_ANNOTATION = "previews.dev/reseed";
+        implements Namespaced {
+    public static final String GROUP = "previews.dev";
+    public static final String VERSION = "v1alpha1";
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+    public static final String KIND = "PreviewDeployment";
+    /** Annotation whose new value asks for the seed to run again against the running backend. */
+    public static final String RESEED_ANNOTATION = "previews.dev/reseed";
 
-  @Override
-  protected PreviewDeploymentStatus initStatus() {
-    return null;
-  }
+    @Override
+    protected PreviewDeploymentStatus initStatus() {
+        return null;
+    }
 }

@@ -10,56 +10,97 @@ import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PreviewDeploymentSpec {
-  @Required
-  @Size(min = 1, max = 255)
-  @ValidationRule(value = "self == oldSelf", message = "branch is immutable: create a new preview for another branch")
-  @JsonPropertyDescription(
-      "Git branch this preview is for. At most one live preview per branch per namespace. Immutable.")
-  private String branch;
+    @Required
+    @Size(min = 1, max = 255)
+    @ValidationRule(value = "self == oldSelf", message = "branch is immutable: create a new preview for another branch")
+    @JsonPropertyDescription(
+            "Git branch this preview is for. At most one live preview per branch per namespace. Immutable.")
+    private String branch;
 
-  @Required
-  @Pattern("^[0-9a-f]{7,40}$")
-  @JsonPropertyDescription(
-      "Commit SHA to run (7-40 lowercase hex characters). Changing it deletes the running backend and recreates it at the new commit.")
-  private String commit;
+    @Required
+    @Pattern("^[0-9a-f]{7,40}$")
+    @JsonPropertyDescription(
+            "Commit SHA to run (7-40 lowercase hex characters). Changing it deletes the running backend and recreates it at the new commit.")
+    private String commit;
 
-  @Required
-  @JsonPropertyDescription("The backend container to run for this branch.")
-  private BackendSpec backend;
+    @Required
+    @JsonPropertyDescription("The backend container to run for this branch.")
+    private BackendSpec backend;
 
-  @JsonPropertyDescription(
-      "Optional seed run as a Job once the backend is provisioned, once per commit. Absent: the preview counts as seeded.")
-  private SeedSpec seed;
+    @JsonPropertyDescription(
+            "Optional seed run as a Job once the backend is provisioned, once per commit. Absent: the preview counts as seeded.")
+    private SeedSpec seed;
 
-  @Pattern("^([0-9]+[mhd])+$")
-  @JsonPropertyDescription(
-      "Optional time to live such as 90m, 36h or 3d, counted from the creation of the current deployment. It may only shorten the plan's TTL.")
-  private String ttl;
+    @Pattern("^([0-9]+[mhd])+$")
+    @JsonPropertyDescription(
+            "Optional time to live such as 90m, 36h or 3d, counted from the creation of the current deployment. It may only shorten the plan's TTL.")
+    private String ttl;
 
-  @JsonPropertyDescription(
-      "Optional Ingress for the backend. Without it, a host is built from the operator's ingress.hostTemplate when one is configured.")
-  private IngressSpec ingress;
+    @JsonPropertyDescription(
+            "Optional Ingress for the backend. Without it, a host is built from the operator's ingress.hostTemplate when one is configured.")
+    private IngressSpec ingress;
 
-  public String getBranch() { return branch; }
-  public void setBranch(String branch) { this.branch = branch; }
-  public String getCommit() { return commit; }
-  public void setCommit(String commit) { this.commit = commit; }
-  public BackendSpec getBackend() { return backend; }
-  public void setBackend(BackendSpec backend) { this.backend = backend; }
-  public SeedSpec getSeed() { return seed; }
-  public void setSeed(SeedSpec seed) { this.seed = seed; }
-  public String getTtl() { return ttl; }
-  public void setTtl(String ttl) { this.ttl = ttl; }
-  public IngressSpec getIngress() { return ingress; }
-  public void setIngress(IngressSpec ingress) { this.ingress = ingress; }
+    public String getBranch() {
+        return branch;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PreviewDeploymentSpec s && Objects.equals(branch, s.branch) && Objects.equals(commit, s.commit)
-        && Objects.equals(backend, s.backend) && Objects.equals(seed, s.seed) && Objects.equals(ttl, s.ttl)
-        && Objects.equals(ingress, s.ingress);
-  }
+    public void setBranch(String branch) {
+        this.branch = branch;
+    }
 
-  @Override
-  public int hashCode() { return Objects.hash(branch, commit, backend, seed, ttl, ingress); }
+    public String getCommit() {
+        return commit;
+    }
+
+    public void setCommit(String commit) {
+        this.commit = commit;
+    }
+
+    public BackendSpec getBackend() {
+        return backend;
+    }
+
+    public void setBackend(BackendSpec backend) {
+        this.backend = backend;
+    }
+
+    public SeedSpec getSeed() {
+        return seed;
+    }
+
+    public void setSeed(SeedSpec seed) {
+        this.seed = seed;
+    }
+
+    public String getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(String ttl) {
+        this.ttl = ttl;
+    }
+
+    public IngressSpec getIngress() {
+        return ingress;
+    }
+
+    public void setIngress(IngressSpec ingress) {
+        this.ingress = ingress;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PreviewDeploymentSpec s
+                && Objects.equals(branch, s.branch)
+                && Objects.equals(commit, s.commit)
+                && Objects.equals(backend, s.backend)
+                && Objects.equals(seed, s.seed)
+                && Objects.equals(ttl, s.ttl)
+                && Objects.equals(ingress, s.ingress);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(branch, commit, backend, seed, ttl, ingress);
+    }
 }

@@ -11,89 +11,174 @@ import java.util.Optional;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PreviewDeploymentStatus {
-  @JsonPropertyDescription("The metadata.generation this status was computed for.")
-  private Long observedGeneration;
+    @JsonPropertyDescription("The metadata.generation this status was computed for.")
+    private Long observedGeneration;
 
-  @JsonPropertyDescription(
-      "One-word summary: Pending, Provisioning, Seeding, Ready, SeedFailed, Failed, LimitExceeded, Expired or Invalid.")
-  private Phase phase;
+    @JsonPropertyDescription(
+            "One-word summary: Pending, Provisioning, Seeding, Ready, SeedFailed, Failed, LimitExceeded, Expired or Invalid.")
+    private Phase phase;
 
-  @JsonPropertyDescription("The commit whose backend is provisioned now (or being provisioned).")
-  private String commit;
+    @JsonPropertyDescription("The commit whose backend is provisioned now (or being provisioned).")
+    private String commit;
 
-  @JsonPropertyDescription("The first 7 characters of status.commit, for the Commit column.")
-  private String shortCommit;
+    @JsonPropertyDescription("The first 7 characters of status.commit, for the Commit column.")
+    private String shortCommit;
 
-  @JsonPropertyDescription("The plan resolved for the preview's namespace (its label previews.dev/plan, else the default plan).")
-  private String plan;
+    @JsonPropertyDescription(
+            "The plan resolved for the preview's namespace (its label previews.dev/plan, else the default plan).")
+    private String plan;
 
-  @JsonPropertyDescription("In-cluster URL of the backend Service.")
-  private String url;
+    @JsonPropertyDescription("In-cluster URL of the backend Service.")
+    private String url;
 
-  @JsonPropertyDescription("External URL when the backend is exposed through an Ingress.")
-  private String externalUrl;
+    @JsonPropertyDescription("External URL when the backend is exposed through an Ingress.")
+    private String externalUrl;
 
-  @JsonPropertyDescription("When the current deployment was created (RFC 3339); restarts on every recreation.")
-  private String createdAt;
+    @JsonPropertyDescription("When the current deployment was created (RFC 3339); restarts on every recreation.")
+    private String createdAt;
 
-  @JsonPropertyDescription("When the preview expires (RFC 3339): createdAt + min(plan TTL, spec.ttl).")
-  private String expiresAt;
+    @JsonPropertyDescription("When the preview expires (RFC 3339): createdAt + min(plan TTL, spec.ttl).")
+    private String expiresAt;
 
-  @JsonPropertyDescription("State of the seed Job for the current commit.")
-  private SeedStatus seed;
+    @JsonPropertyDescription("State of the seed Job for the current commit.")
+    private SeedStatus seed;
 
-  @JsonPropertyDescription("Conditions Provisioned, Seeded, SeedFailed and Ready, following the Kubernetes API conventions.")
-  private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription(
+            "Conditions Provisioned, Seeded, SeedFailed and Ready, following the Kubernetes API conventions.")
+    private List<Condition> conditions = new ArrayList<>();
 
-  public Long getObservedGeneration() { return observedGeneration; }
-  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-  public Phase getPhase() { return phase; }
-  public void setPhase(Phase phase) { this.phase = phase; }
-  public String getCommit() { return commit; }
-  public void setCommit(String commit) { this.commit = commit; }
-  public String getShortCommit() { return shortCommit; }
-  public void setShortCommit(String shortCommit) { this.shortCommit = shortCommit; }
-  public String getPlan() { return plan; }
-  public void setPlan(String plan) { this.plan = plan; }
-  public String getUrl() { return url; }
-  public void setUrl(String url) { this.url = url; }
-  public String getExternalUrl() { return externalUrl; }
-  public void setExternalUrl(String externalUrl) { this.externalUrl = externalUrl; }
-  public String getCreatedAt() { return createdAt; }
-  public void setCreatedAt(String createdAt) { this.createdAt = createdAt; }
-  public String getExpiresAt() { return expiresAt; }
-  public void setExpiresAt(String expiresAt) { this.expiresAt = expiresAt; }
-  public SeedStatus getSeed() { return seed; }
-  public void setSeed(SeedStatus seed) { this.seed = seed; }
-  public List<Condition> getConditions() { return conditions; }
-  public void setConditions(List<Condition> conditions) { this.conditions = conditions == null ? new ArrayList<>() : conditions; }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
 
-  @JsonIgnore
-  public Optional<Condition> condition(String type) {
-    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
 
-  @JsonIgnore
-  public boolean isTrue(String type) {
-    return condition(type).map(c -> "True".equals(c.getStatus())).orElse(false);
-  }
+    public Phase getPhase() {
+        return phase;
+    }
 
-  @JsonIgnore
-  public String reason(String type) {
-    return condition(type).map(Condition::getReason).orElse(null);
-  }
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PreviewDeploymentStatus s && Objects.equals(observedGeneration, s.observedGeneration)
-        && phase == s.phase && Objects.equals(commit, s.commit) && Objects.equals(shortCommit, s.shortCommit)
-        && Objects.equals(plan, s.plan) && Objects.equals(url, s.url) && Objects.equals(externalUrl, s.externalUrl)
-        && Objects.equals(createdAt, s.createdAt) && Objects.equals(expiresAt, s.expiresAt)
-        && Objects.equals(seed, s.seed) && Objects.equals(conditions, s.conditions);
-  }
+    public String getCommit() {
+        return commit;
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(observedGeneration, phase, commit, shortCommit, plan, url, externalUrl, createdAt, expiresAt, seed, conditions);
-  }
+    public void setCommit(String commit) {
+        this.commit = commit;
+    }
+
+    public String getShortCommit() {
+        return shortCommit;
+    }
+
+    public void setShortCommit(String shortCommit) {
+        this.shortCommit = shortCommit;
+    }
+
+    public String getPlan() {
+        return plan;
+    }
+
+    public void setPlan(String plan) {
+        this.plan = plan;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getExternalUrl() {
+        return externalUrl;
+    }
+
+    public void setExternalUrl(String externalUrl) {
+        this.externalUrl = externalUrl;
+    }
+
+    public String getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(String createdAt) {
+        this.createdAt = createdAt;
+    }
+
+    public String getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(String expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public SeedStatus getSeed() {
+        return seed;
+    }
+
+    public void setSeed(SeedStatus seed) {
+        this.seed = seed;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions == null ? new ArrayList<>() : conditions;
+    }
+
+    @JsonIgnore
+    public Optional<Condition> condition(String type) {
+        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    @JsonIgnore
+    public boolean isTrue(String type) {
+        return condition(type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+
+    @JsonIgnore
+    public String reason(String type) {
+        return condition(type).map(Condition::getReason).orElse(null);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PreviewDeploymentStatus s
+                && Objects.equals(observedGeneration, s.observedGeneration)
+                && phase == s.phase
+                && Objects.equals(commit, s.commit)
+                && Objects.equals(shortCommit, s.shortCommit)
+                && Objects.equals(plan, s.plan)
+                && Objects.equals(url, s.url)
+                && Objects.equals(externalUrl, s.externalUrl)
+                && Objects.equals(createdAt, s.createdAt)
+                && Objects.equals(expiresAt, s.expiresAt)
+                && Objects.equals(seed, s.seed)
+                && Objects.equals(conditions, s.conditions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                observedGeneration,
+                phase,
+                commit,
+                shortCommit,
+                plan,
+                url,
+                externalUrl,
+                createdAt,
+                expiresAt,
+                seed,
+                conditions);
+    }
 }

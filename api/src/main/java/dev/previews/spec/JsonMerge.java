@@ -12,18 +12,18 @@ import java.util.Map;
  * Pure function: the base is copied, not changed.
  */
 public final class JsonMerge {
-  private JsonMerge() {}
+    private JsonMerge() {}
 
-  public static JsonNode overlay(JsonNode base, JsonNode overlay) {
-    if (base == null || !base.isObject() || overlay == null || !overlay.isObject()) {
-      return overlay == null ? base : overlay.deepCopy();
+    public static JsonNode overlay(JsonNode base, JsonNode overlay) {
+        if (base == null || !base.isObject() || overlay == null || !overlay.isObject()) {
+            return overlay == null ? base : overlay.deepCopy();
+        }
+        ObjectNode merged = ((ObjectNode) base).deepCopy();
+        for (Iterator<Map.Entry<String, JsonNode>> it = overlay.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getValue() == null || field.getValue().isNull()) continue;
+            merged.set(field.getKey(), overlay(merged.get(field.getKey()), field.getValue()));
+        }
+        return merged;
     }
-    ObjectNode merged = ((ObjectNode) base).deepCopy();
-    for (Iterator<Map.Entry<String, JsonNode>> it = overlay.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      if (field.getValue() == null || field.getValue().isNull()) continue;
-      merged.set(field.getKey(), overlay(merged.get(field.getKey()), field.getValue()));
-    }
-    return merged;
-  }
 }

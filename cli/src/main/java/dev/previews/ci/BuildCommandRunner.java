@@ -13,24 +13,25 @@ import java.util.Map;
  * goes to our stderr, so that our stdout carries only the URL; its stdin is empty.
  */
 final class BuildCommandRunner {
-  private BuildCommandRunner() {}
+    private BuildCommandRunner() {}
 
-  static int run(String command, Map<String, String> env, PrintWriter err) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command));
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    pb.redirectErrorStream(true);
-    Process process = pb.start();
-    process.getOutputStream().close();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        err.println(line);
-        err.flush();
-      }
-    } finally {
-      if (process.isAlive()) process.destroy();
+    static int run(String command, Map<String, String> env, PrintWriter err) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        Process process = pb.start();
+        process.getOutputStream().close();
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                err.println(line);
+                err.flush();
+            }
+        } finally {
+            if (process.isAlive()) process.destroy();
+        }
+        return process.waitFor();
     }
-    return process.waitFor();
-  }
 }

@@ -9,23 +9,23 @@ import picocli.CommandLine;
  * environment.
  */
 public final class Cli {
-  private Cli() {}
+    private Cli() {}
 
-  public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine.IFactory defaults = CommandLine.defaultFactory();
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        K made = defaults.create(cls);
-        if (made instanceof CiCommand command) {
-          command.terminal = terminal;
-        }
-        return made;
-      }
-    };
-    CommandLine cl = new CommandLine(new Main(), factory);
-    cl.setOut(out);
-    cl.setErr(err);
-    return cl.execute(args);
-  }
+    public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K made = defaults.create(cls);
+                if (made instanceof CiCommand command) {
+                    command.terminal = terminal;
+                }
+                return made;
+            }
+        };
+        CommandLine cl = new CommandLine(new Main(), factory);
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.Conditions;
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
-import dev.previews.ci.DurationConverter;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -21,512 +20,722 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `deploy`: claim the branch's preview backend, wait for it, hand its URL to the build. */
-@Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-    header = "Deploy a branch's preview backend, wait until it is Ready, print its URL.",
-    synopsisHeading = "%nUsage: ", descriptionHeading = "%n",
-    parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
-    description = {
-        "Creates or updates the PreviewDeployment of a git branch, waits until the",
-        "operator has provisioned its backend, runs --cmd with the backend's URL,",
-        "waits for the seed, and prints the URL on stdout. Progress and errors go to",
-        "stderr. Branch and commit come from the flags, else from the CI environment:",
-        "  Vercel          VERCEL_GIT_COMMIT_REF, VERCEL_GIT_COMMIT_SHA",
-        "  Netlify         HEAD, COMMIT_REF",
-        "  GitHub Actions  GITHUB_HEAD_REF or GITHUB_REF_NAME, GITHUB_SHA",
-        "  GitLab CI       CI_COMMIT_REF_NAME, CI_COMMIT_SHA",
-        "The preview is named after the branch (main -> main, feature/login ->",
-        "feature-login-<hash>) unless --name is given. An existing preview is",
-        "updated in place: fields deploy does not set are kept."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:the preview is Ready (with --no-wait: written)",
-        "1:no kubeconfig, cluster unreachable, permission denied, CRD not installed, or the preview was changed or deleted while waiting",
-        "2:invalid input: flags, branch, commit, template or spec, or the name or branch is held by another preview",
-        "3:provisioning failed (ProvisionFailed, UnknownPlan, Expired)",
-        "4:the seed failed; the backend stays provisioned",
-        "5:deployment limit reached; the preview stays queued",
-        "6:timed out (--timeout)",
-        "7:the --cmd build command failed"},
-    footerHeading = "%nExamples:%n",
-    footer = {
-        "  preview deploy --image registry.example.com/api:{{shortCommit}} \\",
-        "      --seed-command 'npm run seed' --github-output",
-        "  preview deploy -f preview.yaml --cmd 'npm run build' \\",
-        "      --url-env-var-name NEXT_PUBLIC_API_URL",
-        "docs/CI.md has GitHub Actions, Vercel and Netlify set-ups."})
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        header = "Deploy a branch's preview backend, wait until it is Ready, print its URL.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        description = {
+            "Creates or updates the PreviewDeployment of a git branch, waits until the",
+            "operator has provisioned its backend, runs --cmd with the backend's URL,",
+            "waits for the seed, and prints the URL on stdout. Progress and errors go to",
+            "stderr. Branch and commit come from the flags, else from the CI environment:",
+            "  Vercel          VERCEL_GIT_COMMIT_REF, VERCEL_GIT_COMMIT_SHA",
+            "  Netlify         HEAD, COMMIT_REF",
+            "  GitHub Actions  GITHUB_HEAD_REF or GITHUB_REF_NAME, GITHUB_SHA",
+            "  GitLab CI       CI_COMMIT_REF_NAME, CI_COMMIT_SHA",
+            "The preview is named after the branch (main -> main, feature/login ->",
+            "feature-login-<hash>) unless --name is given. An existing preview is",
+            "updated in place: fields deploy does not set are kept."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the preview is Ready (with --no-wait: written)",
+            "1:no kubeconfig, cluster unreachable, permission denied, CRD not installed, or the preview was changed or deleted while waiting",
+            "2:invalid input: flags, branch, commit, template or spec, or the name or branch is held by another preview",
+            "3:provisioning failed (ProvisionFailed, UnknownPlan, Expired)",
+            "4:the seed failed; the backend stays provisioned",
+            "5:deployment limit reached; the preview stays queued",
+            "6:timed out (--timeout)",
+            "7:the --cmd build command failed"
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  preview deploy --image registry.example.com/api:{{shortCommit}} \\",
+            "      --seed-command 'npm run seed' --github-output",
+            "  preview deploy -f preview.yaml --cmd 'npm run build' \\",
+            "      --url-env-var-name NEXT_PUBLIC_API_URL",
+            "docs/CI.md has GitHub Actions, Vercel and Netlify set-ups."
+        })
 public final class DeployCommand extends CiCommand {
-  private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
-  private static final Duration HEARTBEAT = Duration.ofSeconds(30);
-  private static final int WRITE_ATTEMPTS = 5;
+    private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final Duration HEARTBEAT = Duration.ofSeconds(30);
+    private static final int WRITE_ATTEMPTS = 5;
 
-  static final class Source {
-    @Option(order = 1, names = {"-b", "--branch"}, paramLabel = "BRANCH", description = "Git branch (default: from the CI environment).")
-    String branch;
+    static final class Source {
+        @Option(
+                order = 1,
+                names = {"-b", "--branch"},
+                paramLabel = "BRANCH",
+                description = "Git branch (default: from the CI environment).")
+        String branch;
 
-    @Option(order = 2, names = {"-c", "--commit"}, paramLabel = "SHA", description = "Commit to run, 7-40 hex characters (default: from the CI environment).")
-    String commit;
+        @Option(
+                order = 2,
+                names = {"-c", "--commit"},
+                paramLabel = "SHA",
+                description = "Commit to run, 7-40 hex characters (default: from the CI environment).")
+        String commit;
 
-    @Option(order = 3, names = "--name", paramLabel = "NAME", description = "Name of the PreviewDeployment (default: derived from the branch).")
-    String name;
+        @Option(
+                order = 3,
+                names = "--name",
+                paramLabel = "NAME",
+                description = "Name of the PreviewDeployment (default: derived from the branch).")
+        String name;
 
-    @Option(order = 4, names = {"-f", "--file"}, paramLabel = "TEMPLATE",
-        description = "PreviewDeployment manifest (YAML or JSON) to start from; the flags override its fields. Its branch, "
-            + "commit and name are used only when neither flags nor CI name a branch and commit.")
-    Path template;
-  }
-
-  static final class Backend {
-    @Option(order = 10, names = "--image", paramLabel = "IMAGE",
-        description = "Backend image; {{commit}}, {{shortCommit}} and {{branch}} are expanded by the operator.")
-    String image;
-
-    @Option(order = 11, names = "--port", paramLabel = "PORT", description = "Container port of the backend (operator default: 8080).")
-    Integer port;
-
-    @Option(order = 12, names = "--replicas", paramLabel = "N", description = "Backend pods, 0-10 (operator default: 1).")
-    Integer replicas;
-
-    @Option(order = 13, names = "--command", paramLabel = "CMD", description = "Backend entrypoint, split into words like a shell would (no variables).")
-    String command;
-
-    @Option(order = 14, names = "--readiness-path", paramLabel = "PATH", description = "HTTP path probed for readiness, e.g. /healthz.")
-    String readinessPath;
-
-    @Option(order = 15, names = {"-e", "--env"}, paramLabel = "NAME[=VALUE]",
-        description = "Backend environment variable; repeatable. Without '=VALUE' the value is taken from this environment.")
-    List<String> env = List.of();
-  }
-
-  static final class Seed {
-    @Option(order = 20, names = "--seed-image", paramLabel = "IMAGE", description = "Seed image (default: the backend image).")
-    String image;
-
-    @Option(order = 21, names = "--seed-command", paramLabel = "CMD", description = "Seed command, split into words like a shell would (no variables).")
-    String command;
-
-    @Option(order = 22, names = "--seed-env", paramLabel = "NAME[=VALUE]", description = "Seed environment variable; repeatable, like --env.")
-    List<String> env = List.of();
-
-    @Option(order = 23, names = "--reseed", description = "Run the seed again even if it already ran for this commit.")
-    boolean reseed;
-  }
-
-  static final class Preview {
-    @Option(order = 30, names = "--ttl", paramLabel = "DURATION", description = "Time to live, e.g. 36h or 3d; may only shorten the plan's.")
-    String ttl;
-
-    @Option(order = 31, names = "--ingress-host", paramLabel = "HOST",
-        description = "Expose the backend at this host ({{name}}, {{namespace}}, {{branch}} expanded).")
-    String ingressHost;
-
-    @Option(order = 32, names = "--ingress-class", paramLabel = "CLASS", description = "IngressClass of the Ingress.")
-    String ingressClass;
-
-    @Option(order = 33, names = "--tls-secret", paramLabel = "SECRET", description = "TLS Secret of the Ingress.")
-    String tlsSecret;
-
-    @Option(order = 34, names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "Label of the preview; repeatable (e.g. app=shop, for list -l and prune -l).")
-    Map<String, String> labels = new LinkedHashMap<>();
-
-    @Option(order = 35, names = "--annotation", paramLabel = "KEY=VALUE", description = "Annotation of the preview; repeatable.")
-    Map<String, String> annotations = new LinkedHashMap<>();
-  }
-
-  static final class Waiting {
-    @Option(order = 40, names = "--no-wait", description = "Return once the preview is written; prints its name instead of its URL.")
-    boolean noWait;
-
-    @Option(order = 41, names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
-        description = "How long to wait for the preview to be Ready; --cmd's run time does not count (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(order = 42, names = "--wait-for-slot", description = "At the deployment limit, wait for a free slot instead of exiting with 5.")
-    boolean waitForSlot;
-
-    @Option(order = 43, names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
-        description = "How often to read the preview's status (default: ${DEFAULT-VALUE}).")
-    Duration pollInterval;
-  }
-
-  static final class Build {
-    @Option(order = 50, names = "--cmd", paramLabel = "COMMAND",
-        description = "Run this with /bin/sh -c once the backend is provisioned (before the seed finishes), with its URL "
-            + "in the variable --url-env-var-name; its output goes to stderr.")
-    String cmd;
-
-    @Option(order = 51, names = "--url-env-var-name", paramLabel = "NAME", defaultValue = "PREVIEW_URL",
-        description = "Variable that carries the URL to --cmd and into --output-file (default: ${DEFAULT-VALUE}).")
-    String urlVariable;
-  }
-
-  static final class Outputs {
-    @Option(order = 60, names = "--github-output",
-        description = "Append url, internal-url, name and namespace to $GITHUB_OUTPUT (step outputs) once provisioned.")
-    boolean githubOutput;
-
-    @Option(order = 61, names = "--output-file", paramLabel = "FILE",
-        description = "Write <url-env-var-name>=URL, PREVIEW_NAME and PREVIEW_NAMESPACE (dotenv) to FILE once provisioned.")
-    Path outputFile;
-  }
-
-  @Mixin Source source = new Source();
-  @Mixin Backend backend = new Backend();
-  @Mixin Seed seed = new Seed();
-  @Mixin Preview preview = new Preview();
-  @Mixin Waiting waiting = new Waiting();
-  @Mixin Build build = new Build();
-  @Mixin Outputs outputs = new Outputs();
-
-  @Override
-  protected int run() throws Exception {
-    ObjectNode template = source.template == null ? PreviewManifest.empty()
-        : PreviewManifest.readTemplate(source.template, new KubernetesSerialization());
-    JsonNode templateSpec = template.path("spec");
-    CiEnvironment.Source src = CiEnvironment.resolve(source.branch, source.commit, terminal,
-        templateSpec.path("branch").asText(null), templateSpec.path("commit").asText(null));
-    checkFlags();
-    ObjectNode overlay = overlay(template, src);
-    String name = overlay.path("metadata").path("name").asText();
-    PreviewNames.problemWithPreviewName(name).ifPresent(p -> {
-      throw CliFailure.invalid(p + "; pass --name with a valid one");
-    });
-    Instant start = terminal.clock().instant();
-    try (Cluster cluster = connect()) {
-      PreviewStore store = new PreviewStore(cluster);
-      ObjectNode meta = PreviewManifest.at(overlay, "metadata");
-      if (clusterOptions.namespace != null || !meta.hasNonNull("namespace")) meta.put("namespace", cluster.namespace());
-      String namespace = meta.path("namespace").asText();
-      say("deploying branch " + src.branch() + " at commit " + PreviewNames.shortCommit(src.commit()) + " as preview "
-          + name + " in namespace " + namespace + " (from " + src.origin() + ")");
-      Applied applied = apply(store, overlay, src, start);
-      if (waiting.noWait) {
-        out().println(name);
-        return ExitCodes.OK;
-      }
-      return await(store, applied, src, start);
+        @Option(
+                order = 4,
+                names = {"-f", "--file"},
+                paramLabel = "TEMPLATE",
+                description =
+                        "PreviewDeployment manifest (YAML or JSON) to start from; the flags override its fields. Its branch, "
+                                + "commit and name are used only when neither flags nor CI name a branch and commit.")
+        Path template;
     }
-  }
 
-  private void checkFlags() {
-    if (!ENV_NAME.matcher(build.urlVariable).matches()) {
-      throw CliFailure.invalid("--url-env-var-name '" + build.urlVariable + "' is not a valid environment variable name");
-    }
-    if (outputs.githubOutput && terminal.get("GITHUB_OUTPUT") == null) {
-      throw CliFailure.invalid("--github-output: GITHUB_OUTPUT is not set (it is in GitHub Actions steps); use --output-file elsewhere");
-    }
-    if (waiting.noWait && build.cmd != null) {
-      throw CliFailure.invalid("--cmd needs the preview's URL, so it cannot be combined with --no-wait");
-    }
-  }
+    static final class Backend {
+        @Option(
+                order = 10,
+                names = "--image",
+                paramLabel = "IMAGE",
+                description = "Backend image; {{commit}}, {{shortCommit}} and {{branch}} are expanded by the operator.")
+        String image;
 
-  /**
-   * What deploy sets: the template, then branch, commit and the flags. The name is --name, else
-   * derived from the branch; a template's own name counts only when the branch came from it too (a
-   * manifest for one branch), since a template shared by all branches must not give them one name.
-   */
-  private ObjectNode overlay(ObjectNode template, CiEnvironment.Source src) {
-    ObjectNode o = template.deepCopy();
-    ObjectNode meta = PreviewManifest.at(o, "metadata");
-    String templateName = meta.path("name").asText(null);
-    String name = source.name != null ? source.name
-        : templateName != null && src.origin().equals(CiEnvironment.TEMPLATE) ? templateName
-        : PreviewNaming.nameFor(src.branch());
-    if (source.name == null && templateName != null && !templateName.equals(name)) {
-      say("note: the template's metadata.name " + templateName + " is not used for branch " + src.branch()
-          + "; the name comes from the branch (pass --name to choose one)");
-    }
-    meta.put("name", name);
-    preview.labels.forEach((k, v) -> PreviewManifest.at(o, "metadata", "labels").put(k, v));
-    preview.annotations.forEach((k, v) -> PreviewManifest.at(o, "metadata", "annotations").put(k, v));
-    if (seed.reseed) {
-      PreviewManifest.at(o, "metadata", "annotations").put(PreviewDeployment.RESEED_ANNOTATION, terminal.clock().instant().toString());
-    }
-    ObjectNode spec = PreviewManifest.at(o, "spec");
-    spec.put("branch", src.branch());
-    spec.put("commit", src.commit());
-    if (backend.image != null) PreviewManifest.at(o, "spec", "backend").put("image", backend.image);
-    if (backend.port != null) PreviewManifest.at(o, "spec", "backend").put("port", backend.port);
-    if (backend.replicas != null) PreviewManifest.at(o, "spec", "backend").put("replicas", backend.replicas);
-    if (backend.readinessPath != null) PreviewManifest.at(o, "spec", "backend").put("readinessPath", backend.readinessPath);
-    if (backend.command != null) {
-      var words = PreviewManifest.at(o, "spec", "backend").putArray("command");
-      Words.split(backend.command).forEach(words::add);
-    }
-    PreviewManifest.putEnv(o, env("--env", backend.env), "spec", "backend");
-    if (seed.image != null) PreviewManifest.at(o, "spec", "seed").put("image", seed.image);
-    if (seed.command != null) {
-      var words = PreviewManifest.at(o, "spec", "seed").putArray("command");
-      Words.split(seed.command).forEach(words::add);
-    }
-    PreviewManifest.putEnv(o, env("--seed-env", seed.env), "spec", "seed");
-    if (preview.ttl != null) spec.put("ttl", preview.ttl);
-    if (preview.ingressHost != null) PreviewManifest.at(o, "spec", "ingress").put("host", preview.ingressHost);
-    if (preview.ingressClass != null) PreviewManifest.at(o, "spec", "ingress").put("className", preview.ingressClass);
-    if (preview.tlsSecret != null) PreviewManifest.at(o, "spec", "ingress").put("tlsSecretName", preview.tlsSecret);
-    return o;
-  }
+        @Option(
+                order = 11,
+                names = "--port",
+                paramLabel = "PORT",
+                description = "Container port of the backend (operator default: 8080).")
+        Integer port;
 
-  private Map<String, String> env(String flag, List<String> entries) {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String entry : entries) {
-      int eq = entry.indexOf('=');
-      String name = eq < 0 ? entry : entry.substring(0, eq);
-      if (!ENV_NAME.matcher(name).matches()) {
-        throw CliFailure.invalid(flag + " " + entry + ": '" + name + "' is not a valid environment variable name");
-      }
-      String value = eq < 0 ? terminal.env().get(name) : entry.substring(eq + 1);
-      if (value == null) {
-        throw CliFailure.invalid(flag + " " + name + ": no '=VALUE' given and " + name + " is not set in this environment");
-      }
-      values.put(name, value);
+        @Option(
+                order = 12,
+                names = "--replicas",
+                paramLabel = "N",
+                description = "Backend pods, 0-10 (operator default: 1).")
+        Integer replicas;
+
+        @Option(
+                order = 13,
+                names = "--command",
+                paramLabel = "CMD",
+                description = "Backend entrypoint, split into words like a shell would (no variables).")
+        String command;
+
+        @Option(
+                order = 14,
+                names = "--readiness-path",
+                paramLabel = "PATH",
+                description = "HTTP path probed for readiness, e.g. /healthz.")
+        String readinessPath;
+
+        @Option(
+                order = 15,
+                names = {"-e", "--env"},
+                paramLabel = "NAME[=VALUE]",
+                description =
+                        "Backend environment variable; repeatable. Without '=VALUE' the value is taken from this environment.")
+        List<String> env = List.of();
     }
-    return values;
-  }
 
-  /** What was written: the preview as the server answered, and the seed Job a --reseed must not take for its result. */
-  record Applied(PreviewDeployment preview, String staleSeedJob) {}
+    static final class Seed {
+        @Option(
+                order = 20,
+                names = "--seed-image",
+                paramLabel = "IMAGE",
+                description = "Seed image (default: the backend image).")
+        String image;
 
-  /** Create or update with read-modify-PUT, retried on conflicts. */
-  private Applied apply(PreviewStore store, ObjectNode overlay, CiEnvironment.Source src, Instant start) throws InterruptedException {
-    String name = overlay.path("metadata").path("name").asText();
-    String namespace = overlay.path("metadata").path("namespace").asText();
-    Instant deadline = start.plus(waiting.timeout);
-    for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-      ObjectNode stored = store.getRaw(namespace, name);
-      if (stored == null) {
-        List<PreviewDeployment> holders = store.list(namespace, null).stream()
-            .filter(p -> p.getSpec() != null && src.branch().equals(p.getSpec().getBranch()))
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-        if (!holders.isEmpty()) {
-          String other = holders.get(0).getMetadata().getName();
-          throw CliFailure.invalid("branch " + src.branch() + " already has the preview " + other + " in namespace " + namespace
-              + ".\nRun deploy with --name " + other + " to update it, or delete it first (preview delete " + other
-              + " -n " + namespace + ").");
+        @Option(
+                order = 21,
+                names = "--seed-command",
+                paramLabel = "CMD",
+                description = "Seed command, split into words like a shell would (no variables).")
+        String command;
+
+        @Option(
+                order = 22,
+                names = "--seed-env",
+                paramLabel = "NAME[=VALUE]",
+                description = "Seed environment variable; repeatable, like --env.")
+        List<String> env = List.of();
+
+        @Option(
+                order = 23,
+                names = "--reseed",
+                description = "Run the seed again even if it already ran for this commit.")
+        boolean reseed;
+    }
+
+    static final class Preview {
+        @Option(
+                order = 30,
+                names = "--ttl",
+                paramLabel = "DURATION",
+                description = "Time to live, e.g. 36h or 3d; may only shorten the plan's.")
+        String ttl;
+
+        @Option(
+                order = 31,
+                names = "--ingress-host",
+                paramLabel = "HOST",
+                description = "Expose the backend at this host ({{name}}, {{namespace}}, {{branch}} expanded).")
+        String ingressHost;
+
+        @Option(
+                order = 32,
+                names = "--ingress-class",
+                paramLabel = "CLASS",
+                description = "IngressClass of the Ingress.")
+        String ingressClass;
+
+        @Option(order = 33, names = "--tls-secret", paramLabel = "SECRET", description = "TLS Secret of the Ingress.")
+        String tlsSecret;
+
+        @Option(
+                order = 34,
+                names = {"-l", "--label"},
+                paramLabel = "KEY=VALUE",
+                description = "Label of the preview; repeatable (e.g. app=shop, for list -l and prune -l).")
+        Map<String, String> labels = new LinkedHashMap<>();
+
+        @Option(
+                order = 35,
+                names = "--annotation",
+                paramLabel = "KEY=VALUE",
+                description = "Annotation of the preview; repeatable.")
+        Map<String, String> annotations = new LinkedHashMap<>();
+    }
+
+    static final class Waiting {
+        @Option(
+                order = 40,
+                names = "--no-wait",
+                description = "Return once the preview is written; prints its name instead of its URL.")
+        boolean noWait;
+
+        @Option(
+                order = 41,
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "10m",
+                converter = DurationConverter.class,
+                description =
+                        "How long to wait for the preview to be Ready; --cmd's run time does not count (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(
+                order = 42,
+                names = "--wait-for-slot",
+                description = "At the deployment limit, wait for a free slot instead of exiting with 5.")
+        boolean waitForSlot;
+
+        @Option(
+                order = 43,
+                names = "--poll-interval",
+                paramLabel = "DURATION",
+                defaultValue = "1s",
+                converter = DurationConverter.class,
+                description = "How often to read the preview's status (default: ${DEFAULT-VALUE}).")
+        Duration pollInterval;
+    }
+
+    static final class Build {
+        @Option(
+                order = 50,
+                names = "--cmd",
+                paramLabel = "COMMAND",
+                description =
+                        "Run this with /bin/sh -c once the backend is provisioned (before the seed finishes), with its URL "
+                                + "in the variable --url-env-var-name; its output goes to stderr.")
+        String cmd;
+
+        @Option(
+                order = 51,
+                names = "--url-env-var-name",
+                paramLabel = "NAME",
+                defaultValue = "PREVIEW_URL",
+                description =
+                        "Variable that carries the URL to --cmd and into --output-file (default: ${DEFAULT-VALUE}).")
+        String urlVariable;
+    }
+
+    static final class Outputs {
+        @Option(
+                order = 60,
+                names = "--github-output",
+                description =
+                        "Append url, internal-url, name and namespace to $GITHUB_OUTPUT (step outputs) once provisioned.")
+        boolean githubOutput;
+
+        @Option(
+                order = 61,
+                names = "--output-file",
+                paramLabel = "FILE",
+                description =
+                        "Write <url-env-var-name>=URL, PREVIEW_NAME and PREVIEW_NAMESPACE (dotenv) to FILE once provisioned.")
+        Path outputFile;
+    }
+
+    @Mixin
+    Source source = new Source();
+
+    @Mixin
+    Backend backend = new Backend();
+
+    @Mixin
+    Seed seed = new Seed();
+
+    @Mixin
+    Preview preview = new Preview();
+
+    @Mixin
+    Waiting waiting = new Waiting();
+
+    @Mixin
+    Build build = new Build();
+
+    @Mixin
+    Outputs outputs = new Outputs();
+
+    @Override
+    protected int run() throws Exception {
+        ObjectNode template = source.template == null
+                ? PreviewManifest.empty()
+                : PreviewManifest.readTemplate(source.template, new KubernetesSerialization());
+        JsonNode templateSpec = template.path("spec");
+        CiEnvironment.Source src = CiEnvironment.resolve(
+                source.branch,
+                source.commit,
+                terminal,
+                templateSpec.path("branch").asText(null),
+                templateSpec.path("commit").asText(null));
+        checkFlags();
+        ObjectNode overlay = overlay(template, src);
+        String name = overlay.path("metadata").path("name").asText();
+        PreviewNames.problemWithPreviewName(name).ifPresent(p -> {
+            throw CliFailure.invalid(p + "; pass --name with a valid one");
+        });
+        Instant start = terminal.clock().instant();
+        try (Cluster cluster = connect()) {
+            PreviewStore store = new PreviewStore(cluster);
+            ObjectNode meta = PreviewManifest.at(overlay, "metadata");
+            if (clusterOptions.namespace != null || !meta.hasNonNull("namespace"))
+                meta.put("namespace", cluster.namespace());
+            String namespace = meta.path("namespace").asText();
+            say("deploying branch " + src.branch() + " at commit " + PreviewNames.shortCommit(src.commit())
+                    + " as preview " + name + " in namespace " + namespace + " (from " + src.origin() + ")");
+            Applied applied = apply(store, overlay, src, start);
+            if (waiting.noWait) {
+                out().println(name);
+                return ExitCodes.OK;
+            }
+            return await(store, applied, src, start);
         }
-        check(store, overlay);
+    }
+
+    private void checkFlags() {
+        if (!ENV_NAME.matcher(build.urlVariable).matches()) {
+            throw CliFailure.invalid(
+                    "--url-env-var-name '" + build.urlVariable + "' is not a valid environment variable name");
+        }
+        if (outputs.githubOutput && terminal.get("GITHUB_OUTPUT") == null) {
+            throw CliFailure.invalid(
+                    "--github-output: GITHUB_OUTPUT is not set (it is in GitHub Actions steps); use --output-file elsewhere");
+        }
+        if (waiting.noWait && build.cmd != null) {
+            throw CliFailure.invalid("--cmd needs the preview's URL, so it cannot be combined with --no-wait");
+        }
+    }
+
+    /**
+     * What deploy sets: the template, then branch, commit and the flags. The name is --name, else
+     * derived from the branch; a template's own name counts only when the branch came from it too (a
+     * manifest for one branch), since a template shared by all branches must not give them one name.
+     */
+    private ObjectNode overlay(ObjectNode template, CiEnvironment.Source src) {
+        ObjectNode o = template.deepCopy();
+        ObjectNode meta = PreviewManifest.at(o, "metadata");
+        String templateName = meta.path("name").asText(null);
+        String name = source.name != null
+                ? source.name
+                : templateName != null && src.origin().equals(CiEnvironment.TEMPLATE)
+                        ? templateName
+                        : PreviewNaming.nameFor(src.branch());
+        if (source.name == null && templateName != null && !templateName.equals(name)) {
+            say("note: the template's metadata.name " + templateName + " is not used for branch " + src.branch()
+                    + "; the name comes from the branch (pass --name to choose one)");
+        }
+        meta.put("name", name);
+        preview.labels.forEach(
+                (k, v) -> PreviewManifest.at(o, "metadata", "labels").put(k, v));
+        preview.annotations.forEach(
+                (k, v) -> PreviewManifest.at(o, "metadata", "annotations").put(k, v));
+        if (seed.reseed) {
+            PreviewManifest.at(o, "metadata", "annotations")
+                    .put(
+                            PreviewDeployment.RESEED_ANNOTATION,
+                            terminal.clock().instant().toString());
+        }
+        ObjectNode spec = PreviewManifest.at(o, "spec");
+        spec.put("branch", src.branch());
+        spec.put("commit", src.commit());
+        if (backend.image != null) PreviewManifest.at(o, "spec", "backend").put("image", backend.image);
+        if (backend.port != null) PreviewManifest.at(o, "spec", "backend").put("port", backend.port);
+        if (backend.replicas != null) PreviewManifest.at(o, "spec", "backend").put("replicas", backend.replicas);
+        if (backend.readinessPath != null)
+            PreviewManifest.at(o, "spec", "backend").put("readinessPath", backend.readinessPath);
+        if (backend.command != null) {
+            var words = PreviewManifest.at(o, "spec", "backend").putArray("command");
+            Words.split(backend.command).forEach(words::add);
+        }
+        PreviewManifest.putEnv(o, env("--env", backend.env), "spec", "backend");
+        if (seed.image != null) PreviewManifest.at(o, "spec", "seed").put("image", seed.image);
+        if (seed.command != null) {
+            var words = PreviewManifest.at(o, "spec", "seed").putArray("command");
+            Words.split(seed.command).forEach(words::add);
+        }
+        PreviewManifest.putEnv(o, env("--seed-env", seed.env), "spec", "seed");
+        if (preview.ttl != null) spec.put("ttl", preview.ttl);
+        if (preview.ingressHost != null)
+            PreviewManifest.at(o, "spec", "ingress").put("host", preview.ingressHost);
+        if (preview.ingressClass != null)
+            PreviewManifest.at(o, "spec", "ingress").put("className", preview.ingressClass);
+        if (preview.tlsSecret != null) PreviewManifest.at(o, "spec", "ingress").put("tlsSecretName", preview.tlsSecret);
+        return o;
+    }
+
+    private Map<String, String> env(String flag, List<String> entries) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? entry : entry.substring(0, eq);
+            if (!ENV_NAME.matcher(name).matches()) {
+                throw CliFailure.invalid(
+                        flag + " " + entry + ": '" + name + "' is not a valid environment variable name");
+            }
+            String value = eq < 0 ? terminal.env().get(name) : entry.substring(eq + 1);
+            if (value == null) {
+                throw CliFailure.invalid(
+                        flag + " " + name + ": no '=VALUE' given and " + name + " is not set in this environment");
+            }
+            values.put(name, value);
+        }
+        return values;
+    }
+
+    /** What was written: the preview as the server answered, and the seed Job a --reseed must not take for its result. */
+    record Applied(PreviewDeployment preview, String staleSeedJob) {}
+
+    /** Create or update with read-modify-PUT, retried on conflicts. */
+    private Applied apply(PreviewStore store, ObjectNode overlay, CiEnvironment.Source src, Instant start)
+            throws InterruptedException {
+        String name = overlay.path("metadata").path("name").asText();
+        String namespace = overlay.path("metadata").path("namespace").asText();
+        Instant deadline = start.plus(waiting.timeout);
+        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+            ObjectNode stored = store.getRaw(namespace, name);
+            if (stored == null) {
+                List<PreviewDeployment> holders = store.list(namespace, null).stream()
+                        .filter(p -> p.getSpec() != null
+                                && src.branch().equals(p.getSpec().getBranch()))
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                        .toList();
+                if (!holders.isEmpty()) {
+                    String other = holders.get(0).getMetadata().getName();
+                    throw CliFailure.invalid("branch " + src.branch() + " already has the preview " + other
+                            + " in namespace " + namespace
+                            + ".\nRun deploy with --name " + other
+                            + " to update it, or delete it first (preview delete " + other
+                            + " -n " + namespace + ").");
+                }
+                check(store, overlay);
+                try {
+                    PreviewDeployment created = store.create(overlay);
+                    say("created PreviewDeployment " + name);
+                    return new Applied(created, null);
+                } catch (PreviewStore.Conflict e) {
+                    continue;
+                }
+            }
+            PreviewDeployment current = store.typed(stored);
+            if (current.getMetadata().getDeletionTimestamp() != null) {
+                say("preview " + name + " is being deleted; waiting until it is gone to create it again");
+                if (!Waits.gone(store, namespace, name, deadline, waiting.pollInterval, terminal.clock())) {
+                    throw new CliFailure(
+                            ExitCodes.TIMEOUT, "timed out waiting for the old preview " + name + " to be deleted");
+                }
+                continue;
+            }
+            String theirBranch =
+                    current.getSpec() == null ? null : current.getSpec().getBranch();
+            if (!src.branch().equals(theirBranch)) {
+                throw CliFailure.invalid(
+                        "the preview " + name + " in namespace " + namespace + " belongs to branch " + theirBranch
+                                + ", not " + src.branch()
+                                + " (a preview's branch cannot change).\nPass --name with another name, or delete it "
+                                + "first (preview delete " + name + " -n " + namespace + ").");
+            }
+            var status = current.getStatus();
+            if (status != null
+                    && status.getPhase() == Phase.Expired
+                    && src.commit().equals(status.getCommit())) {
+                say("preview " + name
+                        + " expired and its backend was removed; deleting it to create it again at the same commit");
+                store.delete(namespace, name);
+                if (!Waits.gone(store, namespace, name, deadline, waiting.pollInterval, terminal.clock())) {
+                    throw new CliFailure(
+                            ExitCodes.TIMEOUT, "timed out waiting for the expired preview " + name + " to be deleted");
+                }
+                continue;
+            }
+            ObjectNode merged = PreviewManifest.overlay(stored, overlay);
+            check(store, merged);
+            String staleSeedJob = seed.reseed && status != null && status.getSeed() != null
+                    ? status.getSeed().getJobName()
+                    : null;
+            if (merged.equals(stored)) {
+                say("preview " + name + " already has this spec; nothing to write");
+                return new Applied(current, staleSeedJob);
+            }
+            try {
+                PreviewDeployment updated = store.update(merged);
+                say("updated PreviewDeployment " + name
+                        + (Objects.equals(current.getSpec().getCommit(), src.commit())
+                                ? ""
+                                : " (was commit "
+                                        + PreviewNames.shortCommit(
+                                                current.getSpec().getCommit()) + ")"));
+                return new Applied(updated, staleSeedJob);
+            } catch (PreviewStore.Conflict e) {
+                say("preview " + name + " changed while being updated; reading it again");
+            }
+        }
+        throw CliFailure.error("gave up writing preview " + name + " after " + WRITE_ATTEMPTS
+                + " attempts: someone else keeps changing it at the same time");
+    }
+
+    /** Refuses what the operator would refuse, before anything is written. */
+    private static void check(PreviewStore store, ObjectNode candidate) {
+        PreviewDeployment typed;
         try {
-          PreviewDeployment created = store.create(overlay);
-          say("created PreviewDeployment " + name);
-          return new Applied(created, null);
-        } catch (PreviewStore.Conflict e) {
-          continue;
+            typed = store.typed(candidate);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.invalid(
+                    "the preview does not fit the PreviewDeployment schema: " + Failures.jsonProblem(e));
         }
-      }
-      PreviewDeployment current = store.typed(stored);
-      if (current.getMetadata().getDeletionTimestamp() != null) {
-        say("preview " + name + " is being deleted; waiting until it is gone to create it again");
-        if (!Waits.gone(store, namespace, name, deadline, waiting.pollInterval, terminal.clock())) {
-          throw new CliFailure(ExitCodes.TIMEOUT, "timed out waiting for the old preview " + name + " to be deleted");
+        if (typed.getSpec() == null
+                || typed.getSpec().getBackend() == null
+                || typed.getSpec().getBackend().getImage() == null) {
+            throw CliFailure.invalid(
+                    "no backend image: pass --image, or -f with a template that sets spec.backend.image");
         }
-        continue;
-      }
-      String theirBranch = current.getSpec() == null ? null : current.getSpec().getBranch();
-      if (!src.branch().equals(theirBranch)) {
-        throw CliFailure.invalid("the preview " + name + " in namespace " + namespace + " belongs to branch " + theirBranch
-            + ", not " + src.branch() + " (a preview's branch cannot change).\nPass --name with another name, or delete it "
-            + "first (preview delete " + name + " -n " + namespace + ").");
-      }
-      var status = current.getStatus();
-      if (status != null && status.getPhase() == Phase.Expired && src.commit().equals(status.getCommit())) {
-        say("preview " + name + " expired and its backend was removed; deleting it to create it again at the same commit");
-        store.delete(namespace, name);
-        if (!Waits.gone(store, namespace, name, deadline, waiting.pollInterval, terminal.clock())) {
-          throw new CliFailure(ExitCodes.TIMEOUT, "timed out waiting for the expired preview " + name + " to be deleted");
+        SpecCheck.Result result = SpecCheck.check(typed, null);
+        if (!result.ok()) {
+            throw CliFailure.invalid("the preview's spec is not valid: " + result.message());
         }
-        continue;
-      }
-      ObjectNode merged = PreviewManifest.overlay(stored, overlay);
-      check(store, merged);
-      String staleSeedJob = seed.reseed && status != null && status.getSeed() != null ? status.getSeed().getJobName() : null;
-      if (merged.equals(stored)) {
-        say("preview " + name + " already has this spec; nothing to write");
-        return new Applied(current, staleSeedJob);
-      }
-      try {
-        PreviewDeployment updated = store.update(merged);
-        say("updated PreviewDeployment " + name + (Objects.equals(current.getSpec().getCommit(), src.commit()) ? ""
-            : " (was commit " + PreviewNames.shortCommit(current.getSpec().getCommit()) + ")"));
-        return new Applied(updated, staleSeedJob);
-      } catch (PreviewStore.Conflict e) {
-        say("preview " + name + " changed while being updated; reading it again");
-      }
     }
-    throw CliFailure.error("gave up writing preview " + name + " after " + WRITE_ATTEMPTS
-        + " attempts: someone else keeps changing it at the same time");
-  }
 
-  /** Refuses what the operator would refuse, before anything is written. */
-  private static void check(PreviewStore store, ObjectNode candidate) {
-    PreviewDeployment typed;
-    try {
-      typed = store.typed(candidate);
-    } catch (IllegalArgumentException e) {
-      throw CliFailure.invalid("the preview does not fit the PreviewDeployment schema: " + Failures.jsonProblem(e));
-    }
-    if (typed.getSpec() == null || typed.getSpec().getBackend() == null || typed.getSpec().getBackend().getImage() == null) {
-      throw CliFailure.invalid("no backend image: pass --image, or -f with a template that sets spec.backend.image");
-    }
-    SpecCheck.Result result = SpecCheck.check(typed, null);
-    if (!result.ok()) {
-      throw CliFailure.invalid("the preview's spec is not valid: " + result.message());
-    }
-  }
+    // ---- waiting ---------------------------------------------------------------------------------
 
-  // ---- waiting ---------------------------------------------------------------------------------
-
-  private int await(PreviewStore store, Applied applied, CiEnvironment.Source src, Instant start) throws Exception {
-    String name = applied.preview().getMetadata().getName();
-    String namespace = applied.preview().getMetadata().getNamespace();
-    long generation = Objects.requireNonNullElse(applied.preview().getMetadata().getGeneration(), 0L);
-    Progress progress = new Progress(this::say, terminal.clock(), start, HEARTBEAT);
-    Instant deadline = start.plus(waiting.timeout);
-    boolean provisionedSeen = false;
-    Verdict last = null;
-    while (true) {
-      PreviewDeployment p = store.get(namespace, name);
-      if (p == null) {
-        throw CliFailure.error("preview " + name + " was deleted while waiting for it");
-      }
-      if (p.getSpec() != null && !src.commit().equals(p.getSpec().getCommit())) {
-        throw CliFailure.error("preview " + name + " was changed to commit " + PreviewNames.shortCommit(p.getSpec().getCommit())
-            + " while waiting (a newer deploy of the branch?); not waiting for it");
-      }
-      Verdict v = judge(p, generation, src.commit(), applied.staleSeedJob(), waiting.waitForSlot);
-      last = v;
-      progress.report(v.summary());
-      if (v.failure() != null) {
-        throw v.failure();
-      }
-      if ((v.state() == State.PROVISIONED || v.state() == State.READY) && !provisionedSeen) {
-        provisionedSeen = true;
-        String url = url(p);
-        writeOutputs(p, url);
-        if (build.cmd != null) {
-          Instant before = terminal.clock().instant();
-          runCmd(p, url);
-          deadline = deadline.plus(Duration.between(before, terminal.clock().instant()));
-          continue; // read again: the seed ran meanwhile
+    private int await(PreviewStore store, Applied applied, CiEnvironment.Source src, Instant start) throws Exception {
+        String name = applied.preview().getMetadata().getName();
+        String namespace = applied.preview().getMetadata().getNamespace();
+        long generation =
+                Objects.requireNonNullElse(applied.preview().getMetadata().getGeneration(), 0L);
+        Progress progress = new Progress(this::say, terminal.clock(), start, HEARTBEAT);
+        Instant deadline = start.plus(waiting.timeout);
+        boolean provisionedSeen = false;
+        Verdict last = null;
+        while (true) {
+            PreviewDeployment p = store.get(namespace, name);
+            if (p == null) {
+                throw CliFailure.error("preview " + name + " was deleted while waiting for it");
+            }
+            if (p.getSpec() != null && !src.commit().equals(p.getSpec().getCommit())) {
+                throw CliFailure.error("preview " + name + " was changed to commit "
+                        + PreviewNames.shortCommit(p.getSpec().getCommit())
+                        + " while waiting (a newer deploy of the branch?); not waiting for it");
+            }
+            Verdict v = judge(p, generation, src.commit(), applied.staleSeedJob(), waiting.waitForSlot);
+            last = v;
+            progress.report(v.summary());
+            if (v.failure() != null) {
+                throw v.failure();
+            }
+            if ((v.state() == State.PROVISIONED || v.state() == State.READY) && !provisionedSeen) {
+                provisionedSeen = true;
+                String url = url(p);
+                writeOutputs(p, url);
+                if (build.cmd != null) {
+                    Instant before = terminal.clock().instant();
+                    runCmd(p, url);
+                    deadline = deadline.plus(
+                            Duration.between(before, terminal.clock().instant()));
+                    continue; // read again: the seed ran meanwhile
+                }
+            }
+            if (v.state() == State.READY) {
+                out().println(url(p));
+                return ExitCodes.OK;
+            }
+            if (!terminal.clock().instant().isBefore(deadline)) {
+                throw new CliFailure(
+                        ExitCodes.TIMEOUT,
+                        "timed out after " + DurationFormat.of(waiting.timeout) + " waiting for preview "
+                                + name + " to be " + (provisionedSeen ? "seeded" : "provisioned") + " (last: "
+                                + last.summary() + ")."
+                                + (last.state() == State.NOT_OBSERVED
+                                        ? "\nThe operator has not reported on this change: is it running and "
+                                                + "watching namespace " + namespace + "?"
+                                        : "")
+                                + "\nThe preview is left as it is; see: preview status " + name + " -n " + namespace);
+            }
+            Thread.sleep(Math.max(1, waiting.pollInterval.toMillis()));
         }
-      }
-      if (v.state() == State.READY) {
-        out().println(url(p));
-        return ExitCodes.OK;
-      }
-      if (!terminal.clock().instant().isBefore(deadline)) {
-        throw new CliFailure(ExitCodes.TIMEOUT, "timed out after " + DurationFormat.of(waiting.timeout) + " waiting for preview "
-            + name + " to be " + (provisionedSeen ? "seeded" : "provisioned") + " (last: " + last.summary() + ")."
-            + (last.state() == State.NOT_OBSERVED ? "\nThe operator has not reported on this change: is it running and "
-                + "watching namespace " + namespace + "?" : "")
-            + "\nThe preview is left as it is; see: preview status " + name + " -n " + namespace);
-      }
-      Thread.sleep(Math.max(1, waiting.pollInterval.toMillis()));
     }
-  }
 
-  enum State { NOT_OBSERVED, PROVISIONING, PROVISIONED, READY, FAILED }
+    enum State {
+        NOT_OBSERVED,
+        PROVISIONING,
+        PROVISIONED,
+        READY,
+        FAILED
+    }
 
-  /** Where the preview stands for the deployed commit and generation, with the line to show for it. */
-  record Verdict(State state, String summary, CliFailure failure) {}
+    /** Where the preview stands for the deployed commit and generation, with the line to show for it. */
+    record Verdict(State state, String summary, CliFailure failure) {}
 
-  /** Pure function of the preview read from the API. */
-  static Verdict judge(PreviewDeployment p, long generation, String commit, String staleSeedJob, boolean waitForSlot) {
-    var s = p.getStatus();
-    if (s == null || s.getObservedGeneration() == null || s.getObservedGeneration() < generation) {
-      return new Verdict(State.NOT_OBSERVED, "Pending: waiting for the operator to pick up the change", null);
+    /** Pure function of the preview read from the API. */
+    static Verdict judge(
+            PreviewDeployment p, long generation, String commit, String staleSeedJob, boolean waitForSlot) {
+        var s = p.getStatus();
+        if (s == null || s.getObservedGeneration() == null || s.getObservedGeneration() < generation) {
+            return new Verdict(State.NOT_OBSERVED, "Pending: waiting for the operator to pick up the change", null);
+        }
+        String phase = s.getPhase() == null ? "Pending" : s.getPhase().name();
+        String readyMessage =
+                s.condition(Conditions.READY).map(c -> c.getMessage()).orElse("");
+        String summary = phase + (readyMessage.isBlank() ? "" : ": " + firstLine(readyMessage));
+        var provisioned = s.condition(Conditions.PROVISIONED).orElse(null);
+        String name = p.getMetadata().getName();
+        if (provisioned != null && Conditions.FALSE.equals(provisioned.getStatus())) {
+            String reason = Objects.requireNonNullElse(provisioned.getReason(), "");
+            String message = provisioned.getMessage();
+            CliFailure failure = switch (reason) {
+                case Conditions.Provisioned.INVALID_SPEC ->
+                    CliFailure.invalid("the operator refused preview " + name + ": " + message);
+                case Conditions.Provisioned.BRANCH_CONFLICT -> CliFailure.invalid(message);
+                case Conditions.Provisioned.DEPLOYMENT_LIMIT_EXCEEDED ->
+                    waitForSlot
+                            ? null
+                            : new CliFailure(
+                                    ExitCodes.LIMIT_REACHED,
+                                    "deployment limit reached: " + message
+                                            + ".\nThe preview stays queued and starts by itself when a slot frees. "
+                                            + "Delete previews nobody needs (preview list; preview prune --keep-branches), or deploy with --wait-for-slot.");
+                case Conditions.Provisioned.PROVISION_FAILED,
+                        Conditions.Provisioned.UNKNOWN_PLAN,
+                        Conditions.Provisioned.EXPIRED ->
+                    new CliFailure(
+                            ExitCodes.PROVISION_FAILED,
+                            "provisioning preview " + name + " failed (" + reason + "): " + message);
+                default -> null;
+            };
+            if (failure != null) return new Verdict(State.FAILED, summary, failure);
+        }
+        if (provisioned == null || !Conditions.TRUE.equals(provisioned.getStatus()) || !commit.equals(s.getCommit())) {
+            return new Verdict(State.PROVISIONING, summary, null);
+        }
+        if (staleSeedJob != null
+                && s.getSeed() != null
+                && staleSeedJob.equals(s.getSeed().getJobName())) {
+            return new Verdict(State.PROVISIONED, phase + ": waiting for the seed to start again (--reseed)", null);
+        }
+        if (s.isTrue(Conditions.SEED_FAILED)) {
+            String seedMessage =
+                    s.condition(Conditions.SEED_FAILED).map(c -> c.getMessage()).orElse("");
+            String url = url(p);
+            return new Verdict(
+                    State.FAILED,
+                    summary,
+                    new CliFailure(
+                            ExitCodes.SEED_FAILED,
+                            "the seed of preview " + name + " failed for commit " + PreviewNames.shortCommit(commit)
+                                    + "; the backend stays provisioned at " + url + ".\n" + indent(seedMessage)
+                                    + "\nFix the seed and push a new commit, or deploy again with --reseed."));
+        }
+        if (s.isTrue(Conditions.READY) && s.isTrue(Conditions.SEEDED)) {
+            return new Verdict(State.READY, summary, null);
+        }
+        return new Verdict(State.PROVISIONED, summary, null);
     }
-    String phase = s.getPhase() == null ? "Pending" : s.getPhase().name();
-    String readyMessage = s.condition(Conditions.READY).map(c -> c.getMessage()).orElse("");
-    String summary = phase + (readyMessage.isBlank() ? "" : ": " + firstLine(readyMessage));
-    var provisioned = s.condition(Conditions.PROVISIONED).orElse(null);
-    String name = p.getMetadata().getName();
-    if (provisioned != null && Conditions.FALSE.equals(provisioned.getStatus())) {
-      String reason = Objects.requireNonNullElse(provisioned.getReason(), "");
-      String message = provisioned.getMessage();
-      CliFailure failure = switch (reason) {
-        case Conditions.Provisioned.INVALID_SPEC -> CliFailure.invalid("the operator refused preview " + name + ": " + message);
-        case Conditions.Provisioned.BRANCH_CONFLICT -> CliFailure.invalid(message);
-        case Conditions.Provisioned.DEPLOYMENT_LIMIT_EXCEEDED -> waitForSlot ? null : new CliFailure(ExitCodes.LIMIT_REACHED,
-            "deployment limit reached: " + message + ".\nThe preview stays queued and starts by itself when a slot frees. "
-                + "Delete previews nobody needs (preview list; preview prune --keep-branches), or deploy with --wait-for-slot.");
-        case Conditions.Provisioned.PROVISION_FAILED, Conditions.Provisioned.UNKNOWN_PLAN, Conditions.Provisioned.EXPIRED ->
-            new CliFailure(ExitCodes.PROVISION_FAILED, "provisioning preview " + name + " failed (" + reason + "): " + message);
-        default -> null;
-      };
-      if (failure != null) return new Verdict(State.FAILED, summary, failure);
-    }
-    if (provisioned == null || !Conditions.TRUE.equals(provisioned.getStatus()) || !commit.equals(s.getCommit())) {
-      return new Verdict(State.PROVISIONING, summary, null);
-    }
-    if (staleSeedJob != null && s.getSeed() != null && staleSeedJob.equals(s.getSeed().getJobName())) {
-      return new Verdict(State.PROVISIONED, phase + ": waiting for the seed to start again (--reseed)", null);
-    }
-    if (s.isTrue(Conditions.SEED_FAILED)) {
-      String seedMessage = s.condition(Conditions.SEED_FAILED).map(c -> c.getMessage()).orElse("");
-      String url = url(p);
-      return new Verdict(State.FAILED, summary, new CliFailure(ExitCodes.SEED_FAILED,
-          "the seed of preview " + name + " failed for commit " + PreviewNames.shortCommit(commit)
-              + "; the backend stays provisioned at " + url + ".\n" + indent(seedMessage)
-              + "\nFix the seed and push a new commit, or deploy again with --reseed."));
-    }
-    if (s.isTrue(Conditions.READY) && s.isTrue(Conditions.SEEDED)) {
-      return new Verdict(State.READY, summary, null);
-    }
-    return new Verdict(State.PROVISIONED, summary, null);
-  }
 
-  /** The URL the build needs: the external one when the backend is exposed, else the in-cluster one. */
-  static String url(PreviewDeployment p) {
-    var s = p.getStatus();
-    if (s != null && s.getExternalUrl() != null) return s.getExternalUrl();
-    if (s != null && s.getUrl() != null) return s.getUrl();
-    return PreviewNames.serviceUrl(p.getMetadata().getName(), p.getMetadata().getNamespace());
-  }
-
-  private void writeOutputs(PreviewDeployment p, String url) throws IOException {
-    String name = p.getMetadata().getName();
-    String namespace = p.getMetadata().getNamespace();
-    String internal = p.getStatus() != null && p.getStatus().getUrl() != null ? p.getStatus().getUrl()
-        : PreviewNames.serviceUrl(name, namespace);
-    if (p.getStatus() == null || p.getStatus().getExternalUrl() == null) {
-      say("note: no external URL (the preview has no Ingress host): " + url + " works inside the cluster only; "
-          + "see --ingress-host");
+    /** The URL the build needs: the external one when the backend is exposed, else the in-cluster one. */
+    static String url(PreviewDeployment p) {
+        var s = p.getStatus();
+        if (s != null && s.getExternalUrl() != null) return s.getExternalUrl();
+        if (s != null && s.getUrl() != null) return s.getUrl();
+        return PreviewNames.serviceUrl(
+                p.getMetadata().getName(), p.getMetadata().getNamespace());
     }
-    if (outputs.githubOutput) {
-      Path file = Path.of(terminal.get("GITHUB_OUTPUT"));
-      String lines = "url=" + url + "\ninternal-url=" + internal + "\nname=" + name + "\nnamespace=" + namespace + "\n";
-      Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-    if (outputs.outputFile != null) {
-      String lines = build.urlVariable + "=" + url + "\nPREVIEW_NAME=" + name + "\nPREVIEW_NAMESPACE=" + namespace + "\n";
-      if (outputs.outputFile.getParent() != null) Files.createDirectories(outputs.outputFile.getParent());
-      Files.writeString(outputs.outputFile, lines, StandardCharsets.UTF_8);
-    }
-  }
 
-  private void runCmd(PreviewDeployment p, String url) throws IOException, InterruptedException {
-    say("running --cmd with " + build.urlVariable + "=" + url);
-    Map<String, String> env = new LinkedHashMap<>(terminal.env());
-    env.put(build.urlVariable, url);
-    env.put("PREVIEW_NAME", p.getMetadata().getName());
-    env.put("PREVIEW_NAMESPACE", p.getMetadata().getNamespace());
-    int code = BuildCommandRunner.run(build.cmd, env, err());
-    if (code != 0) {
-      throw new CliFailure(ExitCodes.COMMAND_FAILED, "--cmd exited with status " + code + "; the preview stays at " + url);
+    private void writeOutputs(PreviewDeployment p, String url) throws IOException {
+        String name = p.getMetadata().getName();
+        String namespace = p.getMetadata().getNamespace();
+        String internal = p.getStatus() != null && p.getStatus().getUrl() != null
+                ? p.getStatus().getUrl()
+                : PreviewNames.serviceUrl(name, namespace);
+        if (p.getStatus() == null || p.getStatus().getExternalUrl() == null) {
+            say("note: no external URL (the preview has no Ingress host): " + url + " works inside the cluster only; "
+                    + "see --ingress-host");
+        }
+        if (outputs.githubOutput) {
+            Path file = Path.of(terminal.get("GITHUB_OUTPUT"));
+            String lines =
+                    "url=" + url + "\ninternal-url=" + internal + "\nname=" + name + "\nnamespace=" + namespace + "\n";
+            Files.writeString(
+                    file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        if (outputs.outputFile != null) {
+            String lines = build.urlVariable + "=" + url + "\nPREVIEW_NAME=" + name + "\nPREVIEW_NAMESPACE=" + namespace
+                    + "\n";
+            if (outputs.outputFile.getParent() != null) Files.createDirectories(outputs.outputFile.getParent());
+            Files.writeString(outputs.outputFile, lines, StandardCharsets.UTF_8);
+        }
     }
-    say("--cmd finished");
-  }
 
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl) + " ...";
-  }
+    private void runCmd(PreviewDeployment p, String url) throws IOException, InterruptedException {
+        say("running --cmd with " + build.urlVariable + "=" + url);
+        Map<String, String> env = new LinkedHashMap<>(terminal.env());
+        env.put(build.urlVariable, url);
+        env.put("PREVIEW_NAME", p.getMetadata().getName());
+        env.put("PREVIEW_NAMESPACE", p.getMetadata().getNamespace());
+        int code = BuildCommandRunner.run(build.cmd, env, err());
+        if (code != 0) {
+            throw new CliFailure(
+                    ExitCodes.COMMAND_FAILED, "--cmd exited with status " + code + "; the preview stays at " + url);
+        }
+        say("--cmd finished");
+    }
 
-  private static String indent(String text) {
-    return "    " + text.strip().replace("\n", "\n    ");
-  }
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+
+    private static String indent(String text) {
+        return "    " + text.strip().replace("\n", "\n    ");
+    }
 }

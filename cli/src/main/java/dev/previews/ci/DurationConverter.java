@@ -7,12 +7,12 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Reads an option's duration: 800ms, 30s, 10m, 2h, 1d. */
 public final class DurationConverter implements ITypeConverter<Duration> {
-  @Override
-  public Duration convert(String value) {
-    try {
-      return Durations.parseOption(value);
-    } catch (IllegalArgumentException e) {
-      throw new TypeConversionException(e.getMessage());
+    @Override
+    public Duration convert(String value) {
+        try {
+            return Durations.parseOption(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
     }
-  }
 }

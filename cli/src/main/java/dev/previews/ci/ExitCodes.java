@@ -5,24 +5,24 @@ package dev.previews.ci;
  * what picocli answers for a command line it cannot parse, so "invalid input" is one code.
  */
 public final class ExitCodes {
-  private ExitCodes() {}
+    private ExitCodes() {}
 
-  /** deploy: the preview is Ready. Other commands: done. */
-  public static final int OK = 0;
-  /** No kubeconfig, cluster unreachable, no permission, CRD not installed, preview changed by someone else, unexpected error. */
-  public static final int ERROR = 1;
-  /** Bad flags, no branch or commit, a spec the CLI or the operator refuses, a name or branch taken by another preview. */
-  public static final int INVALID_INPUT = 2;
-  /** The backend could not be provisioned (ProvisionFailed, UnknownPlan, Expired). */
-  public static final int PROVISION_FAILED = 3;
-  /** The seed failed; the backend stays provisioned. */
-  public static final int SEED_FAILED = 4;
-  /** The namespace is at its plan's deployment limit; the preview stays queued. */
-  public static final int LIMIT_REACHED = 5;
-  /** --timeout passed before the preview was Ready (or gone, for delete and prune). */
-  public static final int TIMEOUT = 6;
-  /** The build command given with --cmd exited non-zero. */
-  public static final int COMMAND_FAILED = 7;
-  /** status: no such preview. */
-  public static final int NOT_FOUND = 8;
+    /** deploy: the preview is Ready. Other commands: done. */
+    public static final int OK = 0;
+    /** No kubeconfig, cluster unreachable, no permission, CRD not installed, preview changed by someone else, unexpected error. */
+    public static final int ERROR = 1;
+    /** Bad flags, no branch or commit, a spec the CLI or the operator refuses, a name or branch taken by another preview. */
+    public static final int INVALID_INPUT = 2;
+    /** The backend could not be provisioned (ProvisionFailed, UnknownPlan, Expired). */
+    public static final int PROVISION_FAILED = 3;
+    /** The seed failed; the backend stays provisioned. */
+    public static final int SEED_FAILED = 4;
+    /** The namespace is at its plan's deployment limit; the preview stays queued. */
+    public static final int LIMIT_REACHED = 5;
+    /** --timeout passed before the preview was Ready (or gone, for delete and prune). */
+    public static final int TIMEOUT = 6;
+    /** The build command given with --cmd exited non-zero. */
+    public static final int COMMAND_FAILED = 7;
+    /** status: no such preview. */
+    public static final int NOT_FOUND = 8;
 }

@@ -7,32 +7,40 @@ import picocli.CommandLine.Spec;
 
 /** The CI command's jar ({@code bin/preview}): deploy, status, list, delete, prune. */
 @Command(
-    name = "preview",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = "Preview backends for every git branch, on Kubernetes: the commands for CI and people.",
-    subcommands = {DeployCommand.class, StatusCommand.class, ListCommand.class, DeleteCommand.class, PruneCommand.class, CommandLine.HelpCommand.class})
+        name = "preview",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Preview backends for every git branch, on Kubernetes: the commands for CI and people.",
+        subcommands = {
+            DeployCommand.class,
+            StatusCommand.class,
+            ListCommand.class,
+            DeleteCommand.class,
+            PruneCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(execute(args));
-  }
-
-  public static int execute(String... args) {
-    return new CommandLine(new Main()).execute(args);
-  }
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"preview " + (v == null ? "dev" : v)};
+    public static void main(String[] args) {
+        System.exit(execute(args));
     }
-  }
+
+    public static int execute(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"preview " + (v == null ? "dev" : v)};
+        }
+    }
 }

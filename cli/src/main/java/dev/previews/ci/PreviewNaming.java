@@ -19,42 +19,43 @@ import java.util.regex.Pattern;
  * agree on the first 54 characters of their mapping).
  */
 public final class PreviewNaming {
-  private PreviewNaming() {}
+    private PreviewNaming() {}
 
-  public static final int HASH_LENGTH = 8;
-  private static final int MAX_HEAD = PreviewNames.MAX_NAME_LENGTH - 1 - HASH_LENGTH;
-  private static final Pattern HASHED = Pattern.compile("-[0-9a-f]{" + HASH_LENGTH + "}$");
+    public static final int HASH_LENGTH = 8;
+    private static final int MAX_HEAD = PreviewNames.MAX_NAME_LENGTH - 1 - HASH_LENGTH;
+    private static final Pattern HASHED = Pattern.compile("-[0-9a-f]{" + HASH_LENGTH + "}$");
 
-  public static String nameFor(String branch) {
-    if (PreviewNames.problemWithPreviewName(branch).isEmpty() && !HASHED.matcher(branch).find()) {
-      return branch;
+    public static String nameFor(String branch) {
+        if (PreviewNames.problemWithPreviewName(branch).isEmpty()
+                && !HASHED.matcher(branch).find()) {
+            return branch;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (char c : branch.toLowerCase(Locale.ROOT).toCharArray()) {
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (ok) {
+                sb.append(c);
+            } else if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '-') {
+                sb.append('-');
+            }
+        }
+        String head = trimDashes(sb.toString());
+        if (head.isEmpty()) {
+            head = "branch";
+        } else if (head.charAt(0) < 'a') {
+            head = "b-" + head;
+        }
+        if (head.length() > MAX_HEAD) {
+            head = trimDashes(head.substring(0, MAX_HEAD));
+        }
+        return head + "-" + PreviewNames.shortHash(branch, HASH_LENGTH);
     }
-    StringBuilder sb = new StringBuilder();
-    for (char c : branch.toLowerCase(Locale.ROOT).toCharArray()) {
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-      if (ok) {
-        sb.append(c);
-      } else if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '-') {
-        sb.append('-');
-      }
-    }
-    String head = trimDashes(sb.toString());
-    if (head.isEmpty()) {
-      head = "branch";
-    } else if (head.charAt(0) < 'a') {
-      head = "b-" + head;
-    }
-    if (head.length() > MAX_HEAD) {
-      head = trimDashes(head.substring(0, MAX_HEAD));
-    }
-    return head + "-" + PreviewNames.shortHash(branch, HASH_LENGTH);
-  }
 
-  private static String trimDashes(String s) {
-    int start = 0;
-    int end = s.length();
-    while (start < end && s.charAt(start) == '-') start++;
-    while (end > start && s.charAt(end - 1) == '-') end--;
-    return s.substring(start, end);
-  }
+    private static String trimDashes(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && s.charAt(start) == '-') start++;
+        while (end > start && s.charAt(end - 1) == '-') end--;
+        return s.substring(start, end);
+    }
 }

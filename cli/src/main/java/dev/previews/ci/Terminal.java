@@ -12,15 +12,18 @@ import java.util.Map;
  * running them.
  */
 public record Terminal(Map<String, String> env, Path home, InputStream in, Clock clock) {
-  public static Terminal system() {
-    String home = System.getenv("HOME");
-    return new Terminal(System.getenv(), Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home", ".")),
-        System.in, Clock.systemUTC());
-  }
+    public static Terminal system() {
+        String home = System.getenv("HOME");
+        return new Terminal(
+                System.getenv(),
+                Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home", ".")),
+                System.in,
+                Clock.systemUTC());
+    }
 
-  /** The variable's value, or null when it is unset or blank. */
-  public String get(String name) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? null : value.trim();
-  }
+    /** The variable's value, or null when it is unset or blank. */
+    public String get(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
 }

@@ -31,14 +31,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The lower bound: what bringing N previews to Ready costs the API with no operator at all. The
@@ -51,152 +51,217 @@ import java.util.Map;
  * request, for a second figure, it also records the Events the operator records on these transitions.
  */
 final class LowerBound {
-  private LowerBound() {}
+    private LowerBound() {}
 
-  /**
-   * When each preview was Ready, and the process's CPU by thread group at the end, taken while the
-   * workers still live (a thread that has ended no longer counts in its group).
-   */
-  record Result(ReadyClock clock, Map<String, Long> cpuAtEnd) {}
+    /**
+     * When each preview was Ready, and the process's CPU by thread group at the end, taken while the
+     * workers still live (a thread that has ended no longer counts in its group).
+     */
+    record Result(ReadyClock clock, Map<String, Long> cpuAtEnd) {}
 
-  /**
-   * @param events also record the Events the operator records on these transitions (Provisioned,
-   *     SeedStarted, Seeded), with its own code: not part of the lower bound as the issue defines it,
-   *     a second figure that tells what the Events cost from what the rest of the operator costs
-   */
-  static Result run(BenchApi api, Workload workload, int concurrency, Duration timeout, boolean events) throws Exception {
-    KubernetesClient driver = api.client("driver");
-    KubernetesClient worker = api.client("lower-bound");
-    EventRecorder recorder = events ? new EventRecorder(worker, Clock.systemUTC()) : null;
-    ReadyClock clock = new ReadyClock(Workload.COMMIT_A, workload.previews());
-    api.log().listen(clock);
-    BlockingQueue<PreviewDeployment> created = new LinkedBlockingQueue<>();
-    // tells a worker to stop; not static, so that no PreviewDeployment outlives the run (the memory
-    // phase counts them)
-    PreviewDeployment poison = new PreviewDeployment();
-    ExecutorService creators = Executors.newFixedThreadPool(concurrency, Threads.named("bench-lb-create"));
-    ExecutorService workers = Executors.newFixedThreadPool(concurrency, Threads.named("bench-lb-work"));
-    try {
-      List<Future<?>> work = new ArrayList<>();
-      for (int w = 0; w < concurrency; w++) {
-        work.add(workers.submit(() -> {
-          while (true) {
-            PreviewDeployment p = created.take();
-            if (p == poison) return null;
-            bringToReady(worker, p, recorder);
-          }
-        }));
-      }
-      List<Future<?>> creations = new ArrayList<>();
-      for (int i = 0; i < workload.previews(); i++) {
-        int n = i;
-        creations.add(creators.submit(() -> {
-          clock.started(workload.key(n));
-          created.add(driver.resource(workload.preview(n)).create());
-          return null;
-        }));
-      }
-      for (Future<?> f : creations) f.get();
-      for (int w = 0; w < concurrency; w++) created.add(poison);
-      boolean done = clock.await(timeout);
-      for (Future<?> f : work) f.get();
-      Map<String, Long> cpu = ProcessStats.cpu();
-      if (!done) {
-        throw new IllegalStateException("lower bound: " + clock.readyCount() + " of " + workload.previews()
-            + " previews Ready after " + timeout.toSeconds() + " s; last phases seen: " + clock.phases());
-      }
-      return new Result(clock, cpu);
-    } finally {
-      creators.shutdownNow();
-      workers.shutdownNow();
+    /**
+     * @param events also record the Events the operator records on these transitions (Provisioned,
+     *     SeedStarted, Seeded), with its own code: not part of the lower bound as the issue defines it,
+     *     a second figure that tells what the Events cost from what the rest of the operator costs
+     */
+    static Result run(BenchApi api, Workload workload, int concurrency, Duration timeout, boolean events)
+            throws Exception {
+        KubernetesClient driver = api.client("driver");
+        KubernetesClient worker = api.client("lower-bound");
+        EventRecorder recorder = events ? new EventRecorder(worker, Clock.systemUTC()) : null;
+        ReadyClock clock = new ReadyClock(Workload.COMMIT_A, workload.previews());
+        api.log().listen(clock);
+        BlockingQueue<PreviewDeployment> created = new LinkedBlockingQueue<>();
+        // tells a worker to stop; not static, so that no PreviewDeployment outlives the run (the memory
+        // phase counts them)
+        PreviewDeployment poison = new PreviewDeployment();
+        ExecutorService creators = Executors.newFixedThreadPool(concurrency, Threads.named("bench-lb-create"));
+        ExecutorService workers = Executors.newFixedThreadPool(concurrency, Threads.named("bench-lb-work"));
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                work.add(workers.submit(() -> {
+                    while (true) {
+                        PreviewDeployment p = created.take();
+                        if (p == poison) return null;
+                        bringToReady(worker, p, recorder);
+                    }
+                }));
+            }
+            List<Future<?>> creations = new ArrayList<>();
+            for (int i = 0; i < workload.previews(); i++) {
+                int n = i;
+                creations.add(creators.submit(() -> {
+                    clock.started(workload.key(n));
+                    created.add(driver.resource(workload.preview(n)).create());
+                    return null;
+                }));
+            }
+            for (Future<?> f : creations) f.get();
+            for (int w = 0; w < concurrency; w++) created.add(poison);
+            boolean done = clock.await(timeout);
+            for (Future<?> f : work) f.get();
+            Map<String, Long> cpu = ProcessStats.cpu();
+            if (!done) {
+                throw new IllegalStateException("lower bound: " + clock.readyCount() + " of " + workload.previews()
+                        + " previews Ready after " + timeout.toSeconds() + " s; last phases seen: " + clock.phases());
+            }
+            return new Result(clock, cpu);
+        } finally {
+            creators.shutdownNow();
+            workers.shutdownNow();
+        }
     }
-  }
 
-  /** The unavoidable requests of one preview, in the order the operator makes them (and its Events, when given). */
-  private static void bringToReady(KubernetesClient client, PreviewDeployment preview, EventRecorder events) {
-    Instant now = Instant.now();
-    String createdAt = Timestamps.format(now);
-    SpecCheck.Resolved resolved = SpecCheck.check(preview, null).resolved();
-    String name = preview.getMetadata().getName();
-    String namespace = preview.getMetadata().getNamespace();
-    String url = PreviewNames.serviceUrl(name, namespace);
-    Long generation = preview.getMetadata().getGeneration();
+    /** The unavoidable requests of one preview, in the order the operator makes them (and its Events, when given). */
+    private static void bringToReady(KubernetesClient client, PreviewDeployment preview, EventRecorder events) {
+        Instant now = Instant.now();
+        String createdAt = Timestamps.format(now);
+        SpecCheck.Resolved resolved = SpecCheck.check(preview, null).resolved();
+        String name = preview.getMetadata().getName();
+        String namespace = preview.getMetadata().getNamespace();
+        String url = PreviewNames.serviceUrl(name, namespace);
+        Long generation = preview.getMetadata().getGeneration();
 
-    Deployment deployment = client.resource(BackendResources.deployment(preview, resolved.image(), createdAt)).create();
-    Service service = client.resource(BackendResources.service(preview)).create();
+        Deployment deployment = client.resource(BackendResources.deployment(preview, resolved.image(), createdAt))
+                .create();
+        Service service = client.resource(BackendResources.service(preview)).create();
 
-    PreviewDeploymentStatus status = new PreviewDeploymentStatus();
-    status.setObservedGeneration(generation);
-    status.setCommit(preview.getSpec().getCommit());
-    status.setShortCommit(PreviewNames.shortCommit(preview.getSpec().getCommit()));
-    status.setPlan("starter");
-    status.setUrl(url);
-    status.setCreatedAt(createdAt);
-    status.setExpiresAt(Timestamps.format(now.plus(Duration.ofDays(5))));
-    status.setConditions(ConditionSet.put(status.getConditions(), PROVISIONED, FALSE, "Provisioning",
-        "Deployment " + name + " is progressing", generation, now));
-    status.setConditions(ConditionSet.put(status.getConditions(), SEEDED, FALSE, "WaitingForBackend",
-        "the seed runs once the backend is available", generation, now));
-    status.setConditions(ConditionSet.put(status.getConditions(), SEED_FAILED, FALSE, "NoFailure", "", generation, now));
-    status.setConditions(ConditionSet.put(status.getConditions(), READY, FALSE, "Provisioning",
-        "Deployment " + name + " is progressing", generation, now));
-    status.setPhase(Phase.Provisioning);
-    preview = writeStatus(client, preview, status);
-    PreviewDeploymentStatus before = status;
+        PreviewDeploymentStatus status = new PreviewDeploymentStatus();
+        status.setObservedGeneration(generation);
+        status.setCommit(preview.getSpec().getCommit());
+        status.setShortCommit(PreviewNames.shortCommit(preview.getSpec().getCommit()));
+        status.setPlan("starter");
+        status.setUrl(url);
+        status.setCreatedAt(createdAt);
+        status.setExpiresAt(Timestamps.format(now.plus(Duration.ofDays(5))));
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                PROVISIONED,
+                FALSE,
+                "Provisioning",
+                "Deployment " + name + " is progressing",
+                generation,
+                now));
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                SEEDED,
+                FALSE,
+                "WaitingForBackend",
+                "the seed runs once the backend is available",
+                generation,
+                now));
+        status.setConditions(
+                ConditionSet.put(status.getConditions(), SEED_FAILED, FALSE, "NoFailure", "", generation, now));
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                READY,
+                FALSE,
+                "Provisioning",
+                "Deployment " + name + " is progressing",
+                generation,
+                now));
+        status.setPhase(Phase.Provisioning);
+        preview = writeStatus(client, preview, status);
+        PreviewDeploymentStatus before = status;
 
-    deployment.setStatus(new DeploymentStatusBuilder()
-        .withObservedGeneration(deployment.getMetadata().getGeneration())
-        .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1).withAvailableReplicas(1)
-        .withConditions(new DeploymentConditionBuilder().withType("Available").withStatus("True")
-            .withReason("MinimumReplicasAvailable").withMessage("Deployment has minimum availability.")
-            .withLastTransitionTime(createdAt).withLastUpdateTime(createdAt).build())
-        .build());
-    client.resource(deployment).update();
+        deployment.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(1)
+                .withUpdatedReplicas(1)
+                .withReadyReplicas(1)
+                .withAvailableReplicas(1)
+                .withConditions(new DeploymentConditionBuilder()
+                        .withType("Available")
+                        .withStatus("True")
+                        .withReason("MinimumReplicasAvailable")
+                        .withMessage("Deployment has minimum availability.")
+                        .withLastTransitionTime(createdAt)
+                        .withLastUpdateTime(createdAt)
+                        .build())
+                .build());
+        client.resource(deployment).update();
 
-    var container = SeedJobs.container(preview, resolved.seedImage(), url);
-    String fingerprint = SeedJobs.fingerprint(preview, container);
-    Job job = client.resource(SeedJobs.job(preview, container, fingerprint)).create();
-    status = client.getKubernetesSerialization().clone(status);
-    status.setConditions(ConditionSet.put(status.getConditions(), PROVISIONED, TRUE, "Available",
-        "backend for commit " + status.getShortCommit() + " is available", generation, now));
-    status.setConditions(ConditionSet.put(status.getConditions(), SEEDED, FALSE, "Seeding",
-        "seed Job " + job.getMetadata().getName() + " is running", generation, now));
-    status.setConditions(ConditionSet.put(status.getConditions(), READY, FALSE, "Seeding",
-        "seed Job " + job.getMetadata().getName() + " is running", generation, now));
-    status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, null, null));
-    status.setPhase(Phase.Seeding);
-    preview = writeStatus(client, preview, status);
-    record(events, preview, before, status);
-    before = status;
+        var container = SeedJobs.container(preview, resolved.seedImage(), url);
+        String fingerprint = SeedJobs.fingerprint(preview, container);
+        Job job = client.resource(SeedJobs.job(preview, container, fingerprint)).create();
+        status = client.getKubernetesSerialization().clone(status);
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                PROVISIONED,
+                TRUE,
+                "Available",
+                "backend for commit " + status.getShortCommit() + " is available",
+                generation,
+                now));
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                SEEDED,
+                FALSE,
+                "Seeding",
+                "seed Job " + job.getMetadata().getName() + " is running",
+                generation,
+                now));
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                READY,
+                FALSE,
+                "Seeding",
+                "seed Job " + job.getMetadata().getName() + " is running",
+                generation,
+                now));
+        status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, null, null));
+        status.setPhase(Phase.Seeding);
+        preview = writeStatus(client, preview, status);
+        record(events, preview, before, status);
+        before = status;
 
-    job.setStatus(new JobStatusBuilder().withSucceeded(1).withStartTime(createdAt).withCompletionTime(createdAt)
-        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-            .withLastProbeTime(createdAt).withLastTransitionTime(createdAt).build())
-        .build());
-    client.resource(job).update();
+        job.setStatus(new JobStatusBuilder()
+                .withSucceeded(1)
+                .withStartTime(createdAt)
+                .withCompletionTime(createdAt)
+                .withConditions(new JobConditionBuilder()
+                        .withType("Complete")
+                        .withStatus("True")
+                        .withLastProbeTime(createdAt)
+                        .withLastTransitionTime(createdAt)
+                        .build())
+                .build());
+        client.resource(job).update();
 
-    status = client.getKubernetesSerialization().clone(status);
-    String message = "seed Job " + job.getMetadata().getName() + " succeeded";
-    status.setConditions(ConditionSet.put(status.getConditions(), SEEDED, TRUE, "SeedSucceeded", message, generation, now));
-    status.setConditions(ConditionSet.put(status.getConditions(), READY, TRUE, "Ready",
-        "commit " + status.getShortCommit() + " is provisioned and seeded at " + url, generation, now));
-    status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, createdAt, message));
-    status.setPhase(Phase.Ready);
-    preview = writeStatus(client, preview, status);
-    record(events, preview, before, status);
-  }
-
-  /** The Events the operator records for this transition, recorded as it records them. */
-  private static void record(EventRecorder events, PreviewDeployment preview, PreviewDeploymentStatus before,
-      PreviewDeploymentStatus after) {
-    if (events != null) {
-      TransitionEvents.between(before, after).forEach(n -> events.record(preview, n.type(), n.reason(), n.message()));
+        status = client.getKubernetesSerialization().clone(status);
+        String message = "seed Job " + job.getMetadata().getName() + " succeeded";
+        status.setConditions(
+                ConditionSet.put(status.getConditions(), SEEDED, TRUE, "SeedSucceeded", message, generation, now));
+        status.setConditions(ConditionSet.put(
+                status.getConditions(),
+                READY,
+                TRUE,
+                "Ready",
+                "commit " + status.getShortCommit() + " is provisioned and seeded at " + url,
+                generation,
+                now));
+        status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, createdAt, message));
+        status.setPhase(Phase.Ready);
+        preview = writeStatus(client, preview, status);
+        record(events, preview, before, status);
     }
-  }
 
-  /** The status write the operator makes (the same code). */
-  private static PreviewDeployment writeStatus(KubernetesClient client, PreviewDeployment current,
-      PreviewDeploymentStatus status) {
-    return StatusWrite.write(client, current, status);
-  }
+    /** The Events the operator records for this transition, recorded as it records them. */
+    private static void record(
+            EventRecorder events,
+            PreviewDeployment preview,
+            PreviewDeploymentStatus before,
+            PreviewDeploymentStatus after) {
+        if (events != null) {
+            TransitionEvents.between(before, after)
+                    .forEach(n -> events.record(preview, n.type(), n.reason(), n.message()));
+        }
+    }
+
+    /** The status write the operator makes (the same code). */
+    private static PreviewDeployment writeStatus(
+            KubernetesClient client, PreviewDeployment current, PreviewDeploymentStatus status) {
+        return StatusWrite.write(client, current, status);
+    }
 }

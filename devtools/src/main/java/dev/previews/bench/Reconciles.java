@@ -3,10 +3,13 @@ package dev.previews.bench;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the operator's reconciles (java-operator-sdk's metrics hook): in all, and the distinct
@@ -14,60 +17,60 @@ import java.util.Set;
  * CPU time the reconciles took (their thread's, between the hook's start and finish).
  */
 final class Reconciles implements Metrics {
-  private long finished;
-  private long firstStart;
-  private final Set<ResourceID> since = new HashSet<>();
-  private final ThreadLocal<long[]> cpuAtStart = ThreadLocal.withInitial(() -> new long[1]);
-  private final java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
-  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long finished;
+    private long firstStart;
+    private final Set<ResourceID> since = new HashSet<>();
+    private final ThreadLocal<long[]> cpuAtStart = ThreadLocal.withInitial(() -> new long[1]);
+    private final AtomicLong cpu = new AtomicLong();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  @Override
-  public void reconciliationExecutionStarted(HasMetadata resource, Map<String, Object> metadata) {
-    cpuAtStart.get()[0] = THREADS.getCurrentThreadCpuTime();
-    synchronized (this) {
-      if (firstStart == 0) firstStart = System.nanoTime();
+    @Override
+    public void reconciliationExecutionStarted(HasMetadata resource, Map<String, Object> metadata) {
+        cpuAtStart.get()[0] = THREADS.getCurrentThreadCpuTime();
+        synchronized (this) {
+            if (firstStart == 0) firstStart = System.nanoTime();
+        }
     }
-  }
 
-  @Override
-  public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
-    cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuAtStart.get()[0]);
-    finishedOne(resource);
-  }
-
-  /** CPU nanoseconds spent inside reconciles so far (the framework's work around them excluded). */
-  long cpuNanos() {
-    return cpu.get();
-  }
-
-  private synchronized void finishedOne(HasMetadata resource) {
-    finished++;
-    since.add(ResourceID.fromResource(resource));
-    notifyAll();
-  }
-
-  synchronized long finished() {
-    return finished;
-  }
-
-  /** System.nanoTime() of the first reconcile's start, or 0 before it. */
-  synchronized long firstStart() {
-    return firstStart;
-  }
-
-  /** Forgets which previews were reconciled. */
-  synchronized void mark() {
-    since.clear();
-  }
-
-  /** Waits (bounded) until {@code count} distinct previews have been reconciled since the mark. */
-  synchronized boolean awaitDistinct(int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (since.size() < count) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) return false;
-      wait(Math.max(1, left / 1_000_000));
+    @Override
+    public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
+        cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuAtStart.get()[0]);
+        finishedOne(resource);
     }
-    return true;
-  }
+
+    /** CPU nanoseconds spent inside reconciles so far (the framework's work around them excluded). */
+    long cpuNanos() {
+        return cpu.get();
+    }
+
+    private synchronized void finishedOne(HasMetadata resource) {
+        finished++;
+        since.add(ResourceID.fromResource(resource));
+        notifyAll();
+    }
+
+    synchronized long finished() {
+        return finished;
+    }
+
+    /** System.nanoTime() of the first reconcile's start, or 0 before it. */
+    synchronized long firstStart() {
+        return firstStart;
+    }
+
+    /** Forgets which previews were reconciled. */
+    synchronized void mark() {
+        since.clear();
+    }
+
+    /** Waits (bounded) until {@code count} distinct previews have been reconciled since the mark. */
+    synchronized boolean awaitDistinct(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (since.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
 }

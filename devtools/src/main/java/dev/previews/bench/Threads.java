@@ -5,14 +5,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Named daemon threads for the benchmark's own pools. */
 final class Threads {
-  private Threads() {}
+    private Threads() {}
 
-  static ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
+    static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 }

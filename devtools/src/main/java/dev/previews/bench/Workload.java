@@ -13,43 +13,46 @@ import java.util.List;
  * {@code namespaces} namespaces, one branch each. The operator run and the lower bound use the same.
  */
 record Workload(int previews, int namespaces) {
-  static final String COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-  static final String COMMIT_B = "b2c3d4e5f60718293a4b5c6d7e8f901234567890";
+    static final String COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    static final String COMMIT_B = "b2c3d4e5f60718293a4b5c6d7e8f901234567890";
 
-  List<String> namespaceNames() {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < namespaces; i++) {
-      out.add(String.format("bench-%03d", i));
+    List<String> namespaceNames() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < namespaces; i++) {
+            out.add(String.format("bench-%03d", i));
+        }
+        return out;
     }
-    return out;
-  }
 
-  String namespace(int i) {
-    return String.format("bench-%03d", i % namespaces);
-  }
+    String namespace(int i) {
+        return String.format("bench-%03d", i % namespaces);
+    }
 
-  String name(int i) {
-    return String.format("p-%05d", i);
-  }
+    String name(int i) {
+        return String.format("p-%05d", i);
+    }
 
-  String key(int i) {
-    return namespace(i) + "/" + name(i);
-  }
+    String key(int i) {
+        return namespace(i) + "/" + name(i);
+    }
 
-  PreviewDeployment preview(int i) {
-    PreviewDeployment p = new PreviewDeployment();
-    p.setMetadata(new ObjectMetaBuilder().withName(name(i)).withNamespace(namespace(i)).build());
-    PreviewDeploymentSpec spec = new PreviewDeploymentSpec();
-    spec.setBranch("feature/" + name(i));
-    spec.setCommit(COMMIT_A);
-    BackendSpec backend = new BackendSpec();
-    backend.setImage("registry.example.com/shop/api:{{shortCommit}}");
-    backend.setPort(3000);
-    spec.setBackend(backend);
-    SeedSpec seed = new SeedSpec();
-    seed.setCommand(List.of("/app/seed"));
-    spec.setSeed(seed);
-    p.setSpec(spec);
-    return p;
-  }
+    PreviewDeployment preview(int i) {
+        PreviewDeployment p = new PreviewDeployment();
+        p.setMetadata(new ObjectMetaBuilder()
+                .withName(name(i))
+                .withNamespace(namespace(i))
+                .build());
+        PreviewDeploymentSpec spec = new PreviewDeploymentSpec();
+        spec.setBranch("feature/" + name(i));
+        spec.setCommit(COMMIT_A);
+        BackendSpec backend = new BackendSpec();
+        backend.setImage("registry.example.com/shop/api:{{shortCommit}}");
+        backend.setPort(3000);
+        spec.setBackend(backend);
+        SeedSpec seed = new SeedSpec();
+        seed.setCommand(List.of("/app/seed"));
+        spec.setSeed(seed);
+        p.setSpec(spec);
+        return p;
+    }
 }

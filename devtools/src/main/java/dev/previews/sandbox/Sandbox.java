@@ -1,9 +1,9 @@
 package dev.previews.sandbox;
 
-import dev.previews.simulator.MockApi;
-import dev.previews.simulator.WorkloadSimulator;
 import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.OperatorConfig;
+import dev.previews.simulator.MockApi;
+import dev.previews.simulator.WorkloadSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
@@ -18,46 +18,61 @@ import java.time.Duration;
  * workload simulator standing in for the controllers and kubelets. Tests build on it too.
  */
 public final class Sandbox implements AutoCloseable {
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
-  private final PreviewOperator operator;
-  private final WorkloadSimulator simulator;
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final PreviewOperator operator;
+    private final WorkloadSimulator simulator;
 
-  /** How to start a sandbox. */
-  public record Options(int port, OperatorConfig config, Clock clock, Duration simulatorDelay, boolean simulate) {
-    public static Options defaults() {
-      return new Options(0, OperatorConfig.defaults(), Clock.systemUTC(), Duration.ofMillis(800), true);
+    /** How to start a sandbox. */
+    public record Options(int port, OperatorConfig config, Clock clock, Duration simulatorDelay, boolean simulate) {
+        public static Options defaults() {
+            return new Options(0, OperatorConfig.defaults(), Clock.systemUTC(), Duration.ofMillis(800), true);
+        }
+
+        public Options withPort(int port) {
+            return new Options(port, config, clock, simulatorDelay, simulate);
+        }
+
+        public Options withConfig(OperatorConfig config) {
+            return new Options(port, config, clock, simulatorDelay, simulate);
+        }
+
+        public Options withClock(Clock clock) {
+            return new Options(port, config, clock, simulatorDelay, simulate);
+        }
+
+        public Options withSimulation(boolean on, Duration delay) {
+            return new Options(port, config, clock, delay, on);
+        }
     }
 
-    public Options withPort(int port) { return new Options(port, config, clock, simulatorDelay, simulate); }
-    public Options withConfig(OperatorConfig config) { return new Options(port, config, clock, simulatorDelay, simulate); }
-    public Options withClock(Clock clock) { return new Options(port, config, clock, simulatorDelay, simulate); }
-    public Options withSimulation(boolean on, Duration delay) { return new Options(port, config, clock, delay, on); }
-  }
-
-  private Sandbox(KubernetesMockServer server, KubernetesClient client, PreviewOperator operator, WorkloadSimulator simulator) {
-    this.server = server;
-    this.client = client;
-    this.operator = operator;
-    this.simulator = simulator;
-  }
-
-  /** Starts the API, installs the CRD and starts the operator (and the simulator when asked). */
-  public static Sandbox start(Options options) {
-    KubernetesMockServer server = MockApi.start(options.port());
-    KubernetesClient client = server.createClient();
-    MockApi.installCrd(server, client);
-    PreviewOperator operator = new PreviewOperator(client, options.config(), options.clock()).start();
-    WorkloadSimulator simulator = new WorkloadSimulator(client, options.simulatorDelay());
-    if (options.simulate()) {
-      simulator.start();
+    private Sandbox(
+            KubernetesMockServer server,
+            KubernetesClient client,
+            PreviewOperator operator,
+            WorkloadSimulator simulator) {
+        this.server = server;
+        this.client = client;
+        this.operator = operator;
+        this.simulator = simulator;
     }
-    return new Sandbox(server, client, operator, simulator);
-  }
 
-  /** Writes a kubeconfig for other clients (the project's CLI) to reach the sandbox's API. */
-  public Path writeKubeconfig(Path file) throws IOException {
-    String yaml = """
+    /** Starts the API, installs the CRD and starts the operator (and the simulator when asked). */
+    public static Sandbox start(Options options) {
+        KubernetesMockServer server = MockApi.start(options.port());
+        KubernetesClient client = server.createClient();
+        MockApi.installCrd(server, client);
+        PreviewOperator operator = new PreviewOperator(client, options.config(), options.clock()).start();
+        WorkloadSimulator simulator = new WorkloadSimulator(client, options.simulatorDelay());
+        if (options.simulate()) {
+            simulator.start();
+        }
+        return new Sandbox(server, client, operator, simulator);
+    }
+
+    /** Writes a kubeconfig for other clients (the project's CLI) to reach the sandbox's API. */
+    public Path writeKubeconfig(Path file) throws IOException {
+        String yaml = """
         apiVersion: v1
         kind: Config
         clusters:
@@ -76,25 +91,36 @@ public final class Sandbox implements AutoCloseable {
             namespace: default
         current-context: sandbox
         """.formatted(url());
-    if (file.getParent() != null) Files.createDirectories(file.getParent());
-    Files.writeString(file, yaml);
-    return file;
-  }
+        if (file.getParent() != null) Files.createDirectories(file.getParent());
+        Files.writeString(file, yaml);
+        return file;
+    }
 
-  public String url() {
-    return "http://" + server.getHostName() + ":" + server.getPort();
-  }
+    public String url() {
+        return "http://" + server.getHostName() + ":" + server.getPort();
+    }
 
-  public KubernetesClient client() { return client; }
-  public KubernetesMockServer server() { return server; }
-  public PreviewOperator operator() { return operator; }
-  public WorkloadSimulator simulator() { return simulator; }
+    public KubernetesClient client() {
+        return client;
+    }
 
-  @Override
-  public void close() {
-    simulator.close();
-    operator.close();
-    client.close();
-    server.destroy();
-  }
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    public PreviewOperator operator() {
+        return operator;
+    }
+
+    public WorkloadSimulator simulator() {
+        return simulator;
+    }
+
+    @Override
+    public void close() {
+        simulator.close();
+        operator.close();
+        client.close();
+        server.destroy();
+    }
 }

@@ -12,21 +12,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PreviewTableTest {
-  @Test
-  void rendersAlignedRowsSortedByName() {
-    PreviewDeployment b = Previews.preview("ns", "b-preview", "feature/b");
-    PreviewDeployment a = Previews.preview("ns", "a", "main");
-    PreviewDeploymentStatus s = new PreviewDeploymentStatus();
-    s.setPhase(Phase.Ready);
-    s.setShortCommit("a1b2c3d");
-    s.setUrl("http://a.ns.svc.cluster.local");
-    s.setExpiresAt("2026-11-07T09:00:00Z");
-    s.setConditions(ConditionSet.put(List.of(), "Seeded", "True", "SeedSucceeded", "", 1L, Instant.EPOCH));
-    a.setStatus(s);
-    String table = PreviewTable.render(List.of(b, a));
-    assertThat(table.lines()).containsExactly(
-        "NAME        BRANCH      COMMIT    PHASE     SEED            URL                             EXPIRES",
-        "a           main        a1b2c3d   Ready     SeedSucceeded   http://a.ns.svc.cluster.local   2026-11-07T09:00:00Z",
-        "b-preview   feature/b             Pending                                                   ");
-  }
+    @Test
+    void rendersAlignedRowsSortedByName() {
+        PreviewDeployment b = Previews.preview("ns", "b-preview", "feature/b");
+        PreviewDeployment a = Previews.preview("ns", "a", "main");
+        PreviewDeploymentStatus s = new PreviewDeploymentStatus();
+        s.setPhase(Phase.Ready);
+        s.setShortCommit("a1b2c3d");
+        s.setUrl("http://a.ns.svc.cluster.local");
+        s.setExpiresAt("2026-11-07T09:00:00Z");
+        s.setConditions(ConditionSet.put(List.of(), "Seeded", "True", "SeedSucceeded", "", 1L, Instant.EPOCH));
+        a.setStatus(s);
+        String table = PreviewTable.render(List.of(b, a));
+        assertThat(table.lines())
+                .containsExactly(
+                        "NAME        BRANCH      COMMIT    PHASE     SEED            URL                             EXPIRES",
+                        "a           main        a1b2c3d   Ready     SeedSucceeded   http://a.ns.svc.cluster.local   2026-11-07T09:00:00Z",
+                        "b-preview   feature/b             Pending                                                   ");
+    }
 }

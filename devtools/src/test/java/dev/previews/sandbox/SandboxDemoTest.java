@@ -12,27 +12,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SandboxDemoTest {
-  @Test
-  void theDemoRunsToCompletionAndShowsEachStep(@TempDir Path dir) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exit;
-    try {
-      System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-      exit = Main.execute("sandbox", "--demo", "--simulator-delay", "100ms", "--step-timeout", "30s",
-          "--kubeconfig", dir.resolve("kubeconfig").toString());
-    } finally {
-      System.setOut(original);
+    @Test
+    void theDemoRunsToCompletionAndShowsEachStep(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            exit = Main.execute(
+                    "sandbox",
+                    "--demo",
+                    "--simulator-delay",
+                    "100ms",
+                    "--step-timeout",
+                    "30s",
+                    "--kubeconfig",
+                    dir.resolve("kubeconfig").toString());
+        } finally {
+            System.setOut(original);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out).isZero();
+        assertThat(out)
+                .contains("Demo complete.")
+                .containsPattern("feature-login +feature/login +3f2a9c1 +Ready +SeedSucceeded")
+                .containsPattern("fix-checkout +fix/checkout +9b8a7c6 +SeedFailed +SeedFailed")
+                .contains("ERROR: relation \"orders\" does not exist")
+                .containsPattern("feature-login +feature/login +c0ffee0 +Ready +SeedSucceeded");
+        String lastTable = out.substring(out.lastIndexOf("NAME "));
+        assertThat(lastTable).contains("feature-login").doesNotContain("fix-checkout");
+        assertThat(Files.readString(dir.resolve("kubeconfig")))
+                .contains("server: http://")
+                .contains("current-context: sandbox");
     }
-    String out = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as(out).isZero();
-    assertThat(out).contains("Demo complete.")
-        .containsPattern("feature-login +feature/login +3f2a9c1 +Ready +SeedSucceeded")
-        .containsPattern("fix-checkout +fix/checkout +9b8a7c6 +SeedFailed +SeedFailed")
-        .contains("ERROR: relation \"orders\" does not exist")
-        .containsPattern("feature-login +feature/login +c0ffee0 +Ready +SeedSucceeded");
-    String lastTable = out.substring(out.lastIndexOf("NAME "));
-    assertThat(lastTable).contains("feature-login").doesNotContain("fix-checkout");
-    assertThat(Files.readString(dir.resolve("kubeconfig"))).contains("server: http://").contains("current-context: sandbox");
-  }
 }

@@ -1,9 +1,11 @@
 package dev.previews.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.PreviewDeployment;
-import dev.previews.spec.JsonMerge;
 import dev.previews.policy.JsonSubset;
 import dev.previews.policy.Quantities;
+import dev.previews.spec.JsonMerge;
 import dev.previews.workload.Ownership;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,8 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,172 +25,187 @@ import java.util.function.Supplier;
  * the cache no longer holds what the preview wants, so an idle operator writes nothing.
  */
 public final class ChildWriter {
-  private final KubernetesClient client;
-  private final KubernetesSerialization json;
-  private final VerifiedChildren verified = new VerifiedChildren();
+    private final KubernetesClient client;
+    private final KubernetesSerialization json;
+    private final VerifiedChildren verified = new VerifiedChildren();
 
-  /** Updates of one object within one reconcile when it keeps changing under the operator (409). */
-  static final int UPDATE_ATTEMPTS = 3;
+    /** Updates of one object within one reconcile when it keeps changing under the operator (409). */
+    static final int UPDATE_ATTEMPTS = 3;
 
-  /** The API server refused an object the preview asked for (HTTP 422): the spec is at fault. */
-  public static final class Rejected extends RuntimeException {
-    public Rejected(String message) {
-      super(message);
-    }
-  }
-
-  /** An object of that name exists and is not this preview's: the operator leaves it alone. */
-  public static final class NotOurs extends RuntimeException {
-    public NotOurs(String message) {
-      super(message);
-    }
-  }
-
-  public ChildWriter(KubernetesClient client) {
-    this.client = client;
-    this.json = client.getKubernetesSerialization();
-  }
-
-  /**
-   * Creates the object when absent, updates it when it drifted; returns what the server answered,
-   * or null when nothing was written. What is written goes into the informer's cache at once, and its
-   * own watch event triggers no reconcile (see {@link #create}).
-   *
-   * <p>{@code wanted} names everything the desired object is made from (null: unknown). When the
-   * cached object is the very version last seen to hold what the same {@code wanted} asked for, the
-   * desired object is neither built nor compared again.
-   */
-  public <T extends HasMetadata> T ensure(PreviewDeployment owner, String wanted, Supplier<T> desiredObject, T actual,
-      InformerEventSource<T, ?> cache) {
-    if (actual != null && wanted != null && verified.holds(actual, wanted)) {
-      return null;
-    }
-    T desired = desiredObject.get();
-    if (actual == null) {
-      return create(owner, wanted, desired, cache);
-    }
-    if (matches(desired, actual)) {
-      verified.remember(actual, wanted);
-      return null;
-    }
-    return update(wanted, desired, actual, cache);
-  }
-
-  /**
-   * Lays the desired fields over the object read and PUTs it with that object's resourceVersion, so
-   * that nobody else's change is overwritten unseen. When the object changed after it was read (409
-   * Conflict: most often the Deployment controller writing its status or revision), reads it again
-   * and lays the fields over that version, at most {@link #UPDATE_ATTEMPTS} times in all, as
-   * client-go's RetryOnConflict does; only a conflict that goes on fails the reconcile, which then
-   * runs again on fresh state.
-   */
-  @SuppressWarnings("unchecked")
-  private <T extends HasMetadata> T update(String wanted, T desired, T actual, InformerEventSource<T, ?> cache) {
-    T read = actual;
-    for (int attempt = 1; ; attempt++) {
-      JsonNode merged = JsonMerge.overlay(json.convertValue(read, JsonNode.class), json.convertValue(desired, JsonNode.class));
-      T update = markedOwn((T) json.convertValue(merged, read.getClass()), read, cache);
-      update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
-      try {
-        T written = client.resource(update).update();
-        cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, read);
-        verified.remember(written, wanted);
-        return written;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == UPDATE_ATTEMPTS) {
-          throw translate(e, desired);
+    /** The API server refused an object the preview asked for (HTTP 422): the spec is at fault. */
+    public static final class Rejected extends RuntimeException {
+        public Rejected(String message) {
+            super(message);
         }
-        T current = client.resource(read).get();
-        if (current == null) {
-          throw e; // deleted meanwhile: the reconcile runs again and creates it
+    }
+
+    /** An object of that name exists and is not this preview's: the operator leaves it alone. */
+    public static final class NotOurs extends RuntimeException {
+        public NotOurs(String message) {
+            super(message);
         }
-        if (matches(desired, current)) {
-          verified.remember(current, wanted);
-          return null;
+    }
+
+    public ChildWriter(KubernetesClient client) {
+        this.client = client;
+        this.json = client.getKubernetesSerialization();
+    }
+
+    /**
+     * Creates the object when absent, updates it when it drifted; returns what the server answered,
+     * or null when nothing was written. What is written goes into the informer's cache at once, and its
+     * own watch event triggers no reconcile (see {@link #create}).
+     *
+     * <p>{@code wanted} names everything the desired object is made from (null: unknown). When the
+     * cached object is the very version last seen to hold what the same {@code wanted} asked for, the
+     * desired object is neither built nor compared again.
+     */
+    public <T extends HasMetadata> T ensure(
+            PreviewDeployment owner,
+            String wanted,
+            Supplier<T> desiredObject,
+            T actual,
+            InformerEventSource<T, ?> cache) {
+        if (actual != null && wanted != null && verified.holds(actual, wanted)) {
+            return null;
         }
-        read = current;
-      }
-    }
-  }
-
-  /** Forgets what was verified of the children named like a preview that is gone. */
-  public void forget(ResourceID preview) {
-    verified.forget(preview);
-  }
-
-  /**
-   * Creates the object; an existing object of this preview counts as created, anyone else's is refused.
-   * The object carries java-operator-sdk's "previous" annotation, which marks its creation event as
-   * this operator's own: that event can arrive before the create returns, and would otherwise run
-   * the reconcile again for nothing. What the server answered goes into the informer's cache.
-   */
-  public <T extends HasMetadata> T create(PreviewDeployment owner, T desired, InformerEventSource<T, ?> cache) {
-    return create(owner, null, desired, cache);
-  }
-
-  /**
-   * {@link #create}, and what this call created is remembered as holding {@code wanted} (it is the
-   * desired object, as the server stored it); an object found existing is compared next time.
-   */
-  private <T extends HasMetadata> T create(PreviewDeployment owner, String wanted, T desired, InformerEventSource<T, ?> cache) {
-    try {
-      T created = client.resource(markedOwn(desired, null, cache)).create();
-      cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-      verified.remember(created, wanted);
-      return created;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        T existing = client.resource(desired).get();
-        if (existing != null && !Ownership.isOwnedBy(existing, owner)) {
-          throw new NotOurs(desired.getKind() + " " + desired.getMetadata().getName()
-              + " already exists and does not belong to this preview; delete or rename it");
+        T desired = desiredObject.get();
+        if (actual == null) {
+            return create(owner, wanted, desired, cache);
         }
-        return existing;
-      }
-      throw translate(e, desired);
+        if (matches(desired, actual)) {
+            verified.remember(actual, wanted);
+            return null;
+        }
+        return update(wanted, desired, actual, cache);
     }
-  }
 
-  /** The object to write, with the annotation that tells its watch event from anyone else's change. */
-  private static <T extends HasMetadata> T markedOwn(T object, T previous, InformerEventSource<T, ?> cache) {
-    object.getMetadata().setAnnotations(new LinkedHashMap<>(
-        Objects.requireNonNullElse(object.getMetadata().getAnnotations(), Map.of())));
-    return cache.addPreviousAnnotation(previous == null ? null : previous.getMetadata().getResourceVersion(), object);
-  }
-
-  /**
-   * Whether the actual object holds the desired labels, annotations, owner references and spec.
-   * Resource quantities count by value, since the API server stores them in canonical form.
-   */
-  public boolean matches(HasMetadata desired, HasMetadata actual) {
-    JsonNode want = Quantities.byValue(json.convertValue(desired, JsonNode.class));
-    JsonNode have = Quantities.byValue(json.convertValue(actual, JsonNode.class));
-    ((ObjectNode) want).remove("status");
-    ObjectNode wantMeta = (ObjectNode) want.get("metadata");
-    wantMeta.retain("labels", "annotations", "ownerReferences");
-    return JsonSubset.contains(have, want);
-  }
-
-  /**
-   * Deletes an object the operator created; one that is already gone is fine.
-   *
-   * @return false when the server no longer had it (the cache it was read from is behind)
-   */
-  public boolean delete(HasMetadata object, DeletionPropagation propagation) {
-    verified.forget(object);
-    try {
-      return !client.resource(object).withPropagationPolicy(propagation).delete().isEmpty();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) throw e;
-      return false;
+    /**
+     * Lays the desired fields over the object read and PUTs it with that object's resourceVersion, so
+     * that nobody else's change is overwritten unseen. When the object changed after it was read (409
+     * Conflict: most often the Deployment controller writing its status or revision), reads it again
+     * and lays the fields over that version, at most {@link #UPDATE_ATTEMPTS} times in all, as
+     * client-go's RetryOnConflict does; only a conflict that goes on fails the reconcile, which then
+     * runs again on fresh state.
+     */
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> T update(String wanted, T desired, T actual, InformerEventSource<T, ?> cache) {
+        T read = actual;
+        for (int attempt = 1; ; attempt++) {
+            JsonNode merged = JsonMerge.overlay(
+                    json.convertValue(read, JsonNode.class), json.convertValue(desired, JsonNode.class));
+            T update = markedOwn((T) json.convertValue(merged, read.getClass()), read, cache);
+            update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+            try {
+                T written = client.resource(update).update();
+                cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, read);
+                verified.remember(written, wanted);
+                return written;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == UPDATE_ATTEMPTS) {
+                    throw translate(e, desired);
+                }
+                T current = client.resource(read).get();
+                if (current == null) {
+                    throw e; // deleted meanwhile: the reconcile runs again and creates it
+                }
+                if (matches(desired, current)) {
+                    verified.remember(current, wanted);
+                    return null;
+                }
+                read = current;
+            }
+        }
     }
-  }
 
-  private RuntimeException translate(KubernetesClientException e, HasMetadata desired) {
-    if (e.getCode() == 422 || e.getCode() == 400) {
-      String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-      return new Rejected("the API server refused " + desired.getKind() + " " + desired.getMetadata().getName() + ": " + detail);
+    /** Forgets what was verified of the children named like a preview that is gone. */
+    public void forget(ResourceID preview) {
+        verified.forget(preview);
     }
-    return e;
-  }
+
+    /**
+     * Creates the object; an existing object of this preview counts as created, anyone else's is refused.
+     * The object carries java-operator-sdk's "previous" annotation, which marks its creation event as
+     * this operator's own: that event can arrive before the create returns, and would otherwise run
+     * the reconcile again for nothing. What the server answered goes into the informer's cache.
+     */
+    public <T extends HasMetadata> T create(PreviewDeployment owner, T desired, InformerEventSource<T, ?> cache) {
+        return create(owner, null, desired, cache);
+    }
+
+    /**
+     * {@link #create}, and what this call created is remembered as holding {@code wanted} (it is the
+     * desired object, as the server stored it); an object found existing is compared next time.
+     */
+    private <T extends HasMetadata> T create(
+            PreviewDeployment owner, String wanted, T desired, InformerEventSource<T, ?> cache) {
+        try {
+            T created = client.resource(markedOwn(desired, null, cache)).create();
+            cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+            verified.remember(created, wanted);
+            return created;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                T existing = client.resource(desired).get();
+                if (existing != null && !Ownership.isOwnedBy(existing, owner)) {
+                    throw new NotOurs(
+                            desired.getKind() + " " + desired.getMetadata().getName()
+                                    + " already exists and does not belong to this preview; delete or rename it");
+                }
+                return existing;
+            }
+            throw translate(e, desired);
+        }
+    }
+
+    /** The object to write, with the annotation that tells its watch event from anyone else's change. */
+    private static <T extends HasMetadata> T markedOwn(T object, T previous, InformerEventSource<T, ?> cache) {
+        object.getMetadata()
+                .setAnnotations(new LinkedHashMap<>(
+                        Objects.requireNonNullElse(object.getMetadata().getAnnotations(), Map.of())));
+        return cache.addPreviousAnnotation(
+                previous == null ? null : previous.getMetadata().getResourceVersion(), object);
+    }
+
+    /**
+     * Whether the actual object holds the desired labels, annotations, owner references and spec.
+     * Resource quantities count by value, since the API server stores them in canonical form.
+     */
+    public boolean matches(HasMetadata desired, HasMetadata actual) {
+        JsonNode want = Quantities.byValue(json.convertValue(desired, JsonNode.class));
+        JsonNode have = Quantities.byValue(json.convertValue(actual, JsonNode.class));
+        ((ObjectNode) want).remove("status");
+        ObjectNode wantMeta = (ObjectNode) want.get("metadata");
+        wantMeta.retain("labels", "annotations", "ownerReferences");
+        return JsonSubset.contains(have, want);
+    }
+
+    /**
+     * Deletes an object the operator created; one that is already gone is fine.
+     *
+     * @return false when the server no longer had it (the cache it was read from is behind)
+     */
+    public boolean delete(HasMetadata object, DeletionPropagation propagation) {
+        verified.forget(object);
+        try {
+            return !client.resource(object)
+                    .withPropagationPolicy(propagation)
+                    .delete()
+                    .isEmpty();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) throw e;
+            return false;
+        }
+    }
+
+    private RuntimeException translate(KubernetesClientException e, HasMetadata desired) {
+        if (e.getCode() == 422 || e.getCode() == 400) {
+            String detail = e.getStatus() != null && e.getStatus().getMessage() != null
+                    ? e.getStatus().getMessage()
+                    : e.getMessage();
+            return new Rejected("the API server refused " + desired.getKind() + " "
+                    + desired.getMetadata().getName() + ": " + detail);
+        }
+        return e;
+    }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -23,91 +24,92 @@ import java.util.function.Consumer;
  * instant comes, and a test that moves its clock calls it too.
  */
 public final class ExpiryTimer implements AutoCloseable {
-  private final Clock clock;
-  private final Consumer<ResourceID> wake;
-  private final Map<ResourceID, Instant> due = new HashMap<>();
-  /** The same wake-ups ordered by instant, so that the next one is found without a scan. */
-  private final TreeMap<Instant, Set<ResourceID>> byInstant = new TreeMap<>();
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "preview-expiry-timer");
-    t.setDaemon(true);
-    return t;
-  });
-  private ScheduledFuture<?> next;
-  private Instant armedFor;
+    private final Clock clock;
+    private final Consumer<ResourceID> wake;
+    private final Map<ResourceID, Instant> due = new HashMap<>();
+    /** The same wake-ups ordered by instant, so that the next one is found without a scan. */
+    private final TreeMap<Instant, Set<ResourceID>> byInstant = new TreeMap<>();
 
-  public ExpiryTimer(Clock clock, Consumer<ResourceID> wake) {
-    this.clock = clock;
-    this.wake = wake;
-  }
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "preview-expiry-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private ScheduledFuture<?> next;
+    private Instant armedFor;
 
-  /** Wakes the preview at the instant (replacing an earlier request); null cancels. */
-  public synchronized void wakeAt(ResourceID preview, Instant at) {
-    Instant previous = at == null ? due.remove(preview) : due.put(preview, at);
-    if (!java.util.Objects.equals(previous, at)) {
-      unindex(preview, previous);
-      if (at != null) byInstant.computeIfAbsent(at, i -> new HashSet<>()).add(preview);
-      rearm();
+    public ExpiryTimer(Clock clock, Consumer<ResourceID> wake) {
+        this.clock = clock;
+        this.wake = wake;
     }
-  }
 
-  public synchronized void cancel(ResourceID preview) {
-    Instant previous = due.remove(preview);
-    if (previous != null) {
-      unindex(preview, previous);
-      rearm();
-    }
-  }
-
-  /** Fires every wake-up whose instant has come, then arms the timer for the next one. */
-  public void fireDue() {
-    Instant now = clock.instant();
-    List<ResourceID> fire = new ArrayList<>();
-    synchronized (this) {
-      while (!byInstant.isEmpty() && !byInstant.firstKey().isAfter(now)) {
-        for (ResourceID id : byInstant.pollFirstEntry().getValue()) {
-          due.remove(id);
-          fire.add(id);
+    /** Wakes the preview at the instant (replacing an earlier request); null cancels. */
+    public synchronized void wakeAt(ResourceID preview, Instant at) {
+        Instant previous = at == null ? due.remove(preview) : due.put(preview, at);
+        if (!Objects.equals(previous, at)) {
+            unindex(preview, previous);
+            if (at != null) byInstant.computeIfAbsent(at, i -> new HashSet<>()).add(preview);
+            rearm();
         }
-      }
-      armedFor = null; // this run may be the armed one: arm again for what is left
-      rearm();
     }
-    fire.forEach(wake);
-  }
 
-  public synchronized int pending() {
-    return due.size();
-  }
-
-  private void unindex(ResourceID preview, Instant at) {
-    if (at == null) return;
-    Set<ResourceID> ids = byInstant.get(at);
-    if (ids != null && ids.remove(preview) && ids.isEmpty()) {
-      byInstant.remove(at);
+    public synchronized void cancel(ResourceID preview) {
+        Instant previous = due.remove(preview);
+        if (previous != null) {
+            unindex(preview, previous);
+            rearm();
+        }
     }
-  }
 
-  /**
-   * Arms the timer for the earliest wake-up. Only a change of that earliest instant re-schedules:
-   * with thousands of previews, most calls change a later one and cost O(log n).
-   */
-  private void rearm() {
-    Instant first = byInstant.isEmpty() ? null : byInstant.firstKey();
-    if (java.util.Objects.equals(first, armedFor) && (first == null || next != null)) {
-      return;
+    /** Fires every wake-up whose instant has come, then arms the timer for the next one. */
+    public void fireDue() {
+        Instant now = clock.instant();
+        List<ResourceID> fire = new ArrayList<>();
+        synchronized (this) {
+            while (!byInstant.isEmpty() && !byInstant.firstKey().isAfter(now)) {
+                for (ResourceID id : byInstant.pollFirstEntry().getValue()) {
+                    due.remove(id);
+                    fire.add(id);
+                }
+            }
+            armedFor = null; // this run may be the armed one: arm again for what is left
+            rearm();
+        }
+        fire.forEach(wake);
     }
-    if (next != null) next.cancel(false);
-    next = null;
-    armedFor = first;
-    if (first != null) {
-      long delay = Math.max(0, Duration.between(clock.instant(), first).toMillis());
-      next = executor.schedule(this::fireDue, delay, TimeUnit.MILLISECONDS);
-    }
-  }
 
-  @Override
-  public void close() {
-    executor.shutdownNow();
-  }
+    public synchronized int pending() {
+        return due.size();
+    }
+
+    private void unindex(ResourceID preview, Instant at) {
+        if (at == null) return;
+        Set<ResourceID> ids = byInstant.get(at);
+        if (ids != null && ids.remove(preview) && ids.isEmpty()) {
+            byInstant.remove(at);
+        }
+    }
+
+    /**
+     * Arms the timer for the earliest wake-up. Only a change of that earliest instant re-schedules:
+     * with thousands of previews, most calls change a later one and cost O(log n).
+     */
+    private void rearm() {
+        Instant first = byInstant.isEmpty() ? null : byInstant.firstKey();
+        if (Objects.equals(first, armedFor) && (first == null || next != null)) {
+            return;
+        }
+        if (next != null) next.cancel(false);
+        next = null;
+        armedFor = first;
+        if (first != null) {
+            long delay = Math.max(0, Duration.between(clock.instant(), first).toMillis());
+            next = executor.schedule(this::fireDue, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
 }

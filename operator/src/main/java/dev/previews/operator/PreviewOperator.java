@@ -16,82 +16,89 @@ import org.slf4j.LoggerFactory;
  * the preview reconciler registered for the configured namespaces.
  */
 public final class PreviewOperator implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(PreviewOperator.class);
-  private final Operator operator;
-  private final PreviewReconciler reconciler;
+    private static final Logger log = LoggerFactory.getLogger(PreviewOperator.class);
+    private final Operator operator;
+    private final PreviewReconciler reconciler;
 
-  public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
-    this(client, config, clock, PreviewObserver.NONE, o -> {});
-  }
-
-  public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock,
-      Consumer<ConfigurationServiceOverrider> extra) {
-    this(client, config, clock, PreviewObserver.NONE, extra);
-  }
-
-  /**
-   * @param observer told of status transitions, expiries and deletions (metrics)
-   * @param extra further java-operator-sdk settings (leader election, metrics, threads)
-   */
-  public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer,
-      Consumer<ConfigurationServiceOverrider> extra) {
-    this.operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withCloseClientOnStop(false)
-          .withStopOnInformerErrorDuringStartup(true);
-      extra.accept(o);
-    });
-    this.reconciler = new PreviewReconciler(client, config, clock, observer);
-    operator.register(reconciler, o -> {
-      o.withOnAddFilter(reconciler.countingAdds());
-      if (config.namespaces().isEmpty()) {
-        o.watchingAllNamespaces();
-      } else {
-        o.settingNamespaces(config.namespaces());
-      }
-    });
-  }
-
-  public PreviewOperator start() {
-    operator.start();
-    log.info("preview-operator started");
-    return this;
-  }
-
-  public Operator operator() {
-    return operator;
-  }
-
-  public ExpiryTimer expiryTimer() {
-    return reconciler.expiryTimer();
-  }
-
-  /**
-   * How long a stop waits for the reconciles under way; within the pod's 30 s grace period, and a
-   * reconcile takes a few requests.
-   */
-  static final Duration RECONCILES_FINISH_WITHIN = Duration.ofSeconds(20);
-
-  /**
-   * Stops the operator: first the reconciles (those under way finish, no new one starts), then
-   * java-operator-sdk (its informers), then the expiry timer. A reconcile never runs on informers
-   * that have stopped, nor fails on a timer that is already shut down.
-   */
-  @Override
-  public void close() {
-    try {
-      if (!reconciler.finishReconciles(RECONCILES_FINISH_WITHIN)) {
-        log.warn("stopping with reconciles still under way after {} s", RECONCILES_FINISH_WITHIN.toSeconds());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
+        this(client, config, clock, PreviewObserver.NONE, o -> {});
     }
-    try {
-      operator.stop();
-    } finally {
-      reconciler.expiryTimer().close();
+
+    public PreviewOperator(
+            KubernetesClient client,
+            OperatorConfig config,
+            Clock clock,
+            Consumer<ConfigurationServiceOverrider> extra) {
+        this(client, config, clock, PreviewObserver.NONE, extra);
     }
-  }
+
+    /**
+     * @param observer told of status transitions, expiries and deletions (metrics)
+     * @param extra further java-operator-sdk settings (leader election, metrics, threads)
+     */
+    public PreviewOperator(
+            KubernetesClient client,
+            OperatorConfig config,
+            Clock clock,
+            PreviewObserver observer,
+            Consumer<ConfigurationServiceOverrider> extra) {
+        this.operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withCloseClientOnStop(false)
+                    .withStopOnInformerErrorDuringStartup(true);
+            extra.accept(o);
+        });
+        this.reconciler = new PreviewReconciler(client, config, clock, observer);
+        operator.register(reconciler, o -> {
+            o.withOnAddFilter(reconciler.countingAdds());
+            if (config.namespaces().isEmpty()) {
+                o.watchingAllNamespaces();
+            } else {
+                o.settingNamespaces(config.namespaces());
+            }
+        });
+    }
+
+    public PreviewOperator start() {
+        operator.start();
+        log.info("preview-operator started");
+        return this;
+    }
+
+    public Operator operator() {
+        return operator;
+    }
+
+    public ExpiryTimer expiryTimer() {
+        return reconciler.expiryTimer();
+    }
+
+    /**
+     * How long a stop waits for the reconciles under way; within the pod's 30 s grace period, and a
+     * reconcile takes a few requests.
+     */
+    static final Duration RECONCILES_FINISH_WITHIN = Duration.ofSeconds(20);
+
+    /**
+     * Stops the operator: first the reconciles (those under way finish, no new one starts), then
+     * java-operator-sdk (its informers), then the expiry timer. A reconcile never runs on informers
+     * that have stopped, nor fails on a timer that is already shut down.
+     */
+    @Override
+    public void close() {
+        try {
+            if (!reconciler.finishReconciles(RECONCILES_FINISH_WITHIN)) {
+                log.warn("stopping with reconciles still under way after {} s", RECONCILES_FINISH_WITHIN.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            operator.stop();
+        } finally {
+            reconciler.expiryTimer().close();
+        }
+    }
 }

@@ -10,33 +10,33 @@ import java.util.concurrent.TimeUnit;
  * caches and create them again (409s), or record a running seed as started anew.
  */
 final class ReconcileGate {
-  private int running;
-  private boolean closed;
+    private int running;
+    private boolean closed;
 
-  /** @return false once the gate is closed: the reconcile must do nothing */
-  synchronized boolean enter() {
-    if (closed) return false;
-    running++;
-    return true;
-  }
-
-  synchronized void exit() {
-    if (--running == 0) notifyAll();
-  }
-
-  /**
-   * Closes the gate and waits, at most {@code timeout}, for the reconciles under way.
-   *
-   * @return whether they all finished in time
-   */
-  synchronized boolean close(Duration timeout) throws InterruptedException {
-    closed = true;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (running > 0) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) return false;
-      TimeUnit.NANOSECONDS.timedWait(this, left);
+    /** @return false once the gate is closed: the reconcile must do nothing */
+    synchronized boolean enter() {
+        if (closed) return false;
+        running++;
+        return true;
     }
-    return true;
-  }
+
+    synchronized void exit() {
+        if (--running == 0) notifyAll();
+    }
+
+    /**
+     * Closes the gate and waits, at most {@code timeout}, for the reconciles under way.
+     *
+     * @return whether they all finished in time
+     */
+    synchronized boolean close(Duration timeout) throws InterruptedException {
+        closed = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
 }

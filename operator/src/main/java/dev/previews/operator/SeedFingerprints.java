@@ -11,24 +11,24 @@ import java.util.function.Supplier;
  * container only to find the Job it already has.
  */
 final class SeedFingerprints {
-  private record Known(String madeFrom, String fingerprint) {}
+    private record Known(String madeFrom, String fingerprint) {}
 
-  private final Map<ResourceID, Known> byPreview = new ConcurrentHashMap<>();
+    private final Map<ResourceID, Known> byPreview = new ConcurrentHashMap<>();
 
-  /** The fingerprint made from {@code madeFrom}: remembered, or computed now (null madeFrom: always computed). */
-  String of(ResourceID preview, String madeFrom, Supplier<String> compute) {
-    Known known = byPreview.get(preview);
-    if (madeFrom != null && known != null && known.madeFrom().equals(madeFrom)) {
-      return known.fingerprint();
+    /** The fingerprint made from {@code madeFrom}: remembered, or computed now (null madeFrom: always computed). */
+    String of(ResourceID preview, String madeFrom, Supplier<String> compute) {
+        Known known = byPreview.get(preview);
+        if (madeFrom != null && known != null && known.madeFrom().equals(madeFrom)) {
+            return known.fingerprint();
+        }
+        String fingerprint = compute.get();
+        if (madeFrom != null) {
+            byPreview.put(preview, new Known(madeFrom, fingerprint));
+        }
+        return fingerprint;
     }
-    String fingerprint = compute.get();
-    if (madeFrom != null) {
-      byPreview.put(preview, new Known(madeFrom, fingerprint));
-    }
-    return fingerprint;
-  }
 
-  void forget(ResourceID preview) {
-    byPreview.remove(preview);
-  }
+    void forget(ResourceID preview) {
+        byPreview.remove(preview);
+    }
 }

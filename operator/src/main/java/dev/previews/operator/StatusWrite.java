@@ -15,17 +15,21 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * merge patch, so that the lists in the status (conditions) are replaced, never merged.
  */
 public final class StatusWrite {
-  private StatusWrite() {}
+    private StatusWrite() {}
 
-  /** Writes the status and returns the preview as the server stored it. */
-  public static PreviewDeployment write(KubernetesClient client, PreviewDeployment preview, PreviewDeploymentStatus status) {
-    // "add" sets the member whether or not the object has one yet (RFC 6902, 4.1)
-    String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + client.getKubernetesSerialization().asJson(status) + "}]";
-    // On an object, not on a name (fabric8 would read the object from the server first); on one that
-    // holds only the name, since fabric8 copies the object it is given before the request.
-    PreviewDeployment target = new PreviewDeployment();
-    target.setMetadata(new ObjectMetaBuilder().withName(preview.getMetadata().getName())
-        .withNamespace(preview.getMetadata().getNamespace()).build());
-    return client.resource(target).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
-  }
+    /** Writes the status and returns the preview as the server stored it. */
+    public static PreviewDeployment write(
+            KubernetesClient client, PreviewDeployment preview, PreviewDeploymentStatus status) {
+        // "add" sets the member whether or not the object has one yet (RFC 6902, 4.1)
+        String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
+                + client.getKubernetesSerialization().asJson(status) + "}]";
+        // On an object, not on a name (fabric8 would read the object from the server first); on one that
+        // holds only the name, since fabric8 copies the object it is given before the request.
+        PreviewDeployment target = new PreviewDeployment();
+        target.setMetadata(new ObjectMetaBuilder()
+                .withName(preview.getMetadata().getName())
+                .withNamespace(preview.getMetadata().getNamespace())
+                .build());
+        return client.resource(target).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+    }
 }

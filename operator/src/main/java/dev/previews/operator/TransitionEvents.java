@@ -20,62 +20,66 @@ import java.util.Optional;
  * nothing moved, so that an idle operator writes nothing. Pure function.
  */
 public final class TransitionEvents {
-  private TransitionEvents() {}
+    private TransitionEvents() {}
 
-  public record Notice(Type type, String reason, String message) {}
+    public record Notice(Type type, String reason, String message) {}
 
-  private static final Map<String, Notice> PROVISIONED_REASONS = Map.of(
-      Provisioned.AVAILABLE, new Notice(Type.Normal, "Provisioned", null),
-      Provisioned.RECREATING, new Notice(Type.Normal, "Recreating", null),
-      Provisioned.EXPIRED, new Notice(Type.Normal, "Expired", null),
-      Provisioned.PROVISION_FAILED, new Notice(Type.Warning, "ProvisionFailed", null),
-      Provisioned.DEPLOYMENT_LIMIT_EXCEEDED, new Notice(Type.Warning, "DeploymentLimitExceeded", null),
-      Provisioned.BRANCH_CONFLICT, new Notice(Type.Warning, "BranchConflict", null),
-      Provisioned.INVALID_SPEC, new Notice(Type.Warning, "InvalidSpec", null),
-      Provisioned.UNKNOWN_PLAN, new Notice(Type.Warning, "UnknownPlan", null));
+    private static final Map<String, Notice> PROVISIONED_REASONS = Map.of(
+            Provisioned.AVAILABLE, new Notice(Type.Normal, "Provisioned", null),
+            Provisioned.RECREATING, new Notice(Type.Normal, "Recreating", null),
+            Provisioned.EXPIRED, new Notice(Type.Normal, "Expired", null),
+            Provisioned.PROVISION_FAILED, new Notice(Type.Warning, "ProvisionFailed", null),
+            Provisioned.DEPLOYMENT_LIMIT_EXCEEDED, new Notice(Type.Warning, "DeploymentLimitExceeded", null),
+            Provisioned.BRANCH_CONFLICT, new Notice(Type.Warning, "BranchConflict", null),
+            Provisioned.INVALID_SPEC, new Notice(Type.Warning, "InvalidSpec", null),
+            Provisioned.UNKNOWN_PLAN, new Notice(Type.Warning, "UnknownPlan", null));
 
-  public static List<Notice> between(PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
-    List<Notice> notices = new ArrayList<>();
-    Optional<Condition> oldProvisioned = condition(before, PROVISIONED);
-    Optional<Condition> newProvisioned = condition(after, PROVISIONED);
-    newProvisioned.ifPresent(c -> {
-      Notice kind = PROVISIONED_REASONS.get(c.getReason());
-      boolean messageCounts = kind != null && kind.type() == Type.Warning
-          && !Provisioned.DEPLOYMENT_LIMIT_EXCEEDED.equals(c.getReason());
-      if (kind != null && moved(oldProvisioned, c, messageCounts)) {
-        notices.add(new Notice(kind.type(), kind.reason(), c.getMessage()));
-      }
-    });
-    String oldJob = before == null || before.getSeed() == null ? null : before.getSeed().getJobName();
-    String newJob = after.getSeed() == null ? null : after.getSeed().getJobName();
-    if (newJob != null && !newJob.equals(oldJob)) {
-      notices.add(new Notice(Type.Normal, "SeedStarted", "seed Job " + newJob + " started"));
+    public static List<Notice> between(PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+        List<Notice> notices = new ArrayList<>();
+        Optional<Condition> oldProvisioned = condition(before, PROVISIONED);
+        Optional<Condition> newProvisioned = condition(after, PROVISIONED);
+        newProvisioned.ifPresent(c -> {
+            Notice kind = PROVISIONED_REASONS.get(c.getReason());
+            boolean messageCounts = kind != null
+                    && kind.type() == Type.Warning
+                    && !Provisioned.DEPLOYMENT_LIMIT_EXCEEDED.equals(c.getReason());
+            if (kind != null && moved(oldProvisioned, c, messageCounts)) {
+                notices.add(new Notice(kind.type(), kind.reason(), c.getMessage()));
+            }
+        });
+        String oldJob = before == null || before.getSeed() == null
+                ? null
+                : before.getSeed().getJobName();
+        String newJob = after.getSeed() == null ? null : after.getSeed().getJobName();
+        if (newJob != null && !newJob.equals(oldJob)) {
+            notices.add(new Notice(Type.Normal, "SeedStarted", "seed Job " + newJob + " started"));
+        }
+        condition(after, SEEDED).ifPresent(c -> {
+            if (Seed.SUCCEEDED.equals(c.getReason()) && moved(condition(before, SEEDED), c, false)) {
+                notices.add(new Notice(Type.Normal, "Seeded", c.getMessage()));
+            }
+        });
+        condition(after, SEED_FAILED).ifPresent(c -> {
+            if ("True".equals(c.getStatus()) && moved(condition(before, SEED_FAILED), c, true)) {
+                notices.add(new Notice(Type.Warning, "SeedFailed", c.getMessage()));
+            }
+        });
+        return notices;
     }
-    condition(after, SEEDED).ifPresent(c -> {
-      if (Seed.SUCCEEDED.equals(c.getReason()) && moved(condition(before, SEEDED), c, false)) {
-        notices.add(new Notice(Type.Normal, "Seeded", c.getMessage()));
-      }
-    });
-    condition(after, SEED_FAILED).ifPresent(c -> {
-      if ("True".equals(c.getStatus()) && moved(condition(before, SEED_FAILED), c, true)) {
-        notices.add(new Notice(Type.Warning, "SeedFailed", c.getMessage()));
-      }
-    });
-    return notices;
-  }
 
-  /**
-   * A reason that changed is a transition; for warnings, a new message is one too (a second bad
-   * edit), except for the deployment limit, whose count moves on its own.
-   */
-  private static boolean moved(Optional<Condition> before, Condition after, boolean messageCounts) {
-    if (before.isEmpty()) return true;
-    Condition b = before.get();
-    if (!Objects.equals(b.getReason(), after.getReason()) || !Objects.equals(b.getStatus(), after.getStatus())) return true;
-    return messageCounts && !Objects.equals(b.getMessage(), after.getMessage());
-  }
+    /**
+     * A reason that changed is a transition; for warnings, a new message is one too (a second bad
+     * edit), except for the deployment limit, whose count moves on its own.
+     */
+    private static boolean moved(Optional<Condition> before, Condition after, boolean messageCounts) {
+        if (before.isEmpty()) return true;
+        Condition b = before.get();
+        if (!Objects.equals(b.getReason(), after.getReason()) || !Objects.equals(b.getStatus(), after.getStatus()))
+            return true;
+        return messageCounts && !Objects.equals(b.getMessage(), after.getMessage());
+    }
 
-  private static Optional<Condition> condition(PreviewDeploymentStatus status, String type) {
-    return status == null ? Optional.empty() : status.condition(type);
-  }
+    private static Optional<Condition> condition(PreviewDeploymentStatus status, String type) {
+        return status == null ? Optional.empty() : status.condition(type);
+    }
 }

@@ -16,49 +16,49 @@ import org.slf4j.LoggerFactory;
  * {@code mdc}, {@code formattedMessage}, {@code throwable}). Both go to standard error.
  */
 public enum LogFormat {
-  plain,
-  json;
+    plain,
+    json;
 
-  static final String APPENDER = "STDERR";
-  static final String PLAIN_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
+    static final String APPENDER = "STDERR";
+    static final String PLAIN_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
 
-  /** Replaces the root logger's console appender by one writing this format to standard error. */
-  public void apply() {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return; // another SLF4J provider: leave its configuration alone
+    /** Replaces the root logger's console appender by one writing this format to standard error. */
+    public void apply() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return; // another SLF4J provider: leave its configuration alone
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName(APPENDER);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder(context));
+        appender.start();
+        var previous = root.getAppender(APPENDER);
+        root.detachAppender(APPENDER);
+        root.addAppender(appender);
+        if (previous != null) {
+            previous.stop();
+        }
     }
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-    appender.setContext(context);
-    appender.setName(APPENDER);
-    appender.setTarget("System.err");
-    appender.setEncoder(encoder(context));
-    appender.start();
-    var previous = root.getAppender(APPENDER);
-    root.detachAppender(APPENDER);
-    root.addAppender(appender);
-    if (previous != null) {
-      previous.stop();
-    }
-  }
 
-  private Encoder<ILoggingEvent> encoder(LoggerContext context) {
-    if (this == json) {
-      JsonEncoder encoder = new JsonEncoder();
-      encoder.setContext(context);
-      encoder.setWithSequenceNumber(false);
-      encoder.setWithNanoseconds(false);
-      encoder.setWithContext(false);
-      encoder.setWithArguments(false);
-      encoder.setWithMessage(false);
-      encoder.setWithFormattedMessage(true);
-      encoder.start();
-      return encoder;
+    private Encoder<ILoggingEvent> encoder(LoggerContext context) {
+        if (this == json) {
+            JsonEncoder encoder = new JsonEncoder();
+            encoder.setContext(context);
+            encoder.setWithSequenceNumber(false);
+            encoder.setWithNanoseconds(false);
+            encoder.setWithContext(false);
+            encoder.setWithArguments(false);
+            encoder.setWithMessage(false);
+            encoder.setWithFormattedMessage(true);
+            encoder.start();
+            return encoder;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PLAIN_PATTERN);
+        encoder.start();
+        return encoder;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PLAIN_PATTERN);
-    encoder.start();
-    return encoder;
-  }
 }

@@ -40,225 +40,296 @@ import org.slf4j.LoggerFactory;
  * API.
  */
 public final class OperatorProcess implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(OperatorProcess.class);
+    private static final Logger log = LoggerFactory.getLogger(OperatorProcess.class);
 
-  /**
-   * How to run.
-   *
-   * @param managementPort port of /healthz, /readyz and /metrics (0: any free port)
-   * @param leaderElection whether to elect a leader through a Lease (needed with more than one replica)
-   * @param leaseName the Lease's name
-   * @param leaseNamespace the Lease's namespace; null: the namespace of the client's configuration
-   * @param identity this replica's identity in the Lease; null: the HOSTNAME (the pod's name) or a random id
-   * @param onLostLeadership what to do when the Lease is lost while running (the process exits by default,
-   *     so that no two replicas reconcile at once)
-   */
-  public record Options(int managementPort, boolean leaderElection, String leaseName, String leaseNamespace,
-      String identity, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
-      Runnable onLostLeadership) {
+    /**
+     * How to run.
+     *
+     * @param managementPort port of /healthz, /readyz and /metrics (0: any free port)
+     * @param leaderElection whether to elect a leader through a Lease (needed with more than one replica)
+     * @param leaseName the Lease's name
+     * @param leaseNamespace the Lease's namespace; null: the namespace of the client's configuration
+     * @param identity this replica's identity in the Lease; null: the HOSTNAME (the pod's name) or a random id
+     * @param onLostLeadership what to do when the Lease is lost while running (the process exits by default,
+     *     so that no two replicas reconcile at once)
+     */
+    public record Options(
+            int managementPort,
+            boolean leaderElection,
+            String leaseName,
+            String leaseNamespace,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod,
+            Runnable onLostLeadership) {
 
-    public static final String DEFAULT_LEASE_NAME = "preview-operator";
+        public static final String DEFAULT_LEASE_NAME = "preview-operator";
 
-    public static Options defaults() {
-      return new Options(8081, false, DEFAULT_LEASE_NAME, null, null,
-          LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-          LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-          LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-          OperatorProcess::exitAfterLostLeadership);
+        public static Options defaults() {
+            return new Options(
+                    8081,
+                    false,
+                    DEFAULT_LEASE_NAME,
+                    null,
+                    null,
+                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                    OperatorProcess::exitAfterLostLeadership);
+        }
+
+        public Options withManagementPort(int port) {
+            return new Options(
+                    port,
+                    leaderElection,
+                    leaseName,
+                    leaseNamespace,
+                    identity,
+                    leaseDuration,
+                    renewDeadline,
+                    retryPeriod,
+                    onLostLeadership);
+        }
+
+        public Options withLeaderElection(String name, String namespace, String identity) {
+            return new Options(
+                    managementPort,
+                    true,
+                    name,
+                    namespace,
+                    identity,
+                    leaseDuration,
+                    renewDeadline,
+                    retryPeriod,
+                    onLostLeadership);
+        }
+
+        public Options withLeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+            return new Options(
+                    managementPort,
+                    leaderElection,
+                    leaseName,
+                    leaseNamespace,
+                    identity,
+                    leaseDuration,
+                    renewDeadline,
+                    retryPeriod,
+                    onLostLeadership);
+        }
+
+        public Options withOnLostLeadership(Runnable action) {
+            return new Options(
+                    managementPort,
+                    leaderElection,
+                    leaseName,
+                    leaseNamespace,
+                    identity,
+                    leaseDuration,
+                    renewDeadline,
+                    retryPeriod,
+                    action);
+        }
     }
 
-    public Options withManagementPort(int port) {
-      return new Options(port, leaderElection, leaseName, leaseNamespace, identity, leaseDuration, renewDeadline,
-          retryPeriod, onLostLeadership);
+    /** The replica's role: it reconciles (leader, or no election), or waits for the Lease (standby). */
+    public enum Role {
+        LEADER,
+        STANDBY,
+        SOLE
     }
 
-    public Options withLeaderElection(String name, String namespace, String identity) {
-      return new Options(managementPort, true, name, namespace, identity, leaseDuration, renewDeadline,
-          retryPeriod, onLostLeadership);
-    }
+    private final PreviewOperator operator;
+    private final PrometheusMeterRegistry registry;
+    private final PreviewMetrics metrics;
+    private final JvmGcMetrics gcMetrics;
+    private final ManagementServer server;
+    private final String identity;
+    private final boolean leaderElection;
+    private final AtomicBoolean leading = new AtomicBoolean();
+    private final AtomicReference<String> leader = new AtomicReference<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
-    public Options withLeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-      return new Options(managementPort, leaderElection, leaseName, leaseNamespace, identity, leaseDuration,
-          renewDeadline, retryPeriod, onLostLeadership);
-    }
+    private OperatorProcess(KubernetesClient client, OperatorConfig config, Clock clock, Options options) {
+        this.leaderElection = options.leaderElection();
+        this.identity = Optional.ofNullable(options.identity())
+                .filter(s -> !s.isBlank())
+                .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")).filter(s -> !s.isBlank()))
+                .orElseGet(() -> UUID.randomUUID().toString());
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        this.metrics = new PreviewMetrics(registry, config.plans().keySet());
+        Gauge.builder("preview.operator.leader", () -> role() == Role.STANDBY ? 0 : 1)
+                .description("1 when this replica reconciles (leader, or leader election off), 0 on standby")
+                .register(registry);
 
-    public Options withOnLostLeadership(Runnable action) {
-      return new Options(managementPort, leaderElection, leaseName, leaseNamespace, identity, leaseDuration,
-          renewDeadline, retryPeriod, action);
-    }
-  }
-
-  /** The replica's role: it reconciles (leader, or no election), or waits for the Lease (standby). */
-  public enum Role { LEADER, STANDBY, SOLE }
-
-  private final PreviewOperator operator;
-  private final PrometheusMeterRegistry registry;
-  private final PreviewMetrics metrics;
-  private final JvmGcMetrics gcMetrics;
-  private final ManagementServer server;
-  private final String identity;
-  private final boolean leaderElection;
-  private final AtomicBoolean leading = new AtomicBoolean();
-  private final AtomicReference<String> leader = new AtomicReference<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
-
-  private OperatorProcess(KubernetesClient client, OperatorConfig config, Clock clock, Options options) {
-    this.leaderElection = options.leaderElection();
-    this.identity = Optional.ofNullable(options.identity()).filter(s -> !s.isBlank())
-        .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")).filter(s -> !s.isBlank()))
-        .orElseGet(() -> UUID.randomUUID().toString());
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    this.gcMetrics = new JvmGcMetrics();
-    gcMetrics.bindTo(registry);
-    this.metrics = new PreviewMetrics(registry, config.plans().keySet());
-    Gauge.builder("preview.operator.leader", () -> role() == Role.STANDBY ? 0 : 1)
-        .description("1 when this replica reconciles (leader, or leader election off), 0 on standby")
-        .register(registry);
-
-    this.operator = new PreviewOperator(client, config, clock, metrics, o -> {
-      o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
-      if (options.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(options.leaseName(), options.leaseNamespace(),
-            options.leaseDuration(), options.renewDeadline(), options.retryPeriod(), identity,
-            callbacks(options.onLostLeadership()), false));
-      }
-    });
-    try {
-      this.server = ManagementServer.start(options.managementPort(), this::readiness, registry,
-          () -> metrics.refresh(previews()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the management port " + options.managementPort(), e);
-    }
-  }
-
-  /**
-   * Starts the management server, then the operator; returns once the operator's caches are synced
-   * (a standby replica then waits for the Lease in the background).
-   */
-  public static OperatorProcess start(KubernetesClient client, OperatorConfig config, Clock clock, Options options) {
-    OperatorProcess process = new OperatorProcess(client, config, clock, options);
-    try {
-      process.operator.start();
-    } catch (RuntimeException e) {
-      process.close();
-      throw e;
-    }
-    process.metrics.rememberReady(process.previews());
-    log.info("operator started ({}{})", options.leaderElection() ? "leader election on, identity " : "leader election off",
-        options.leaderElection() ? process.identity : "");
-    return process;
-  }
-
-  private LeaderCallbacks callbacks(Runnable onLostLeadership) {
-    return new LeaderCallbacks(
-        () -> {
-          leading.set(true);
-          log.info("{} leads: reconciling", identity);
-        },
-        () -> {
-          boolean was = leading.getAndSet(false);
-          // Also called when this replica stops on purpose (close()): nothing to do then.
-          if (!closing.get()) {
-            log.error("{} {} the lease; stopping so that only one replica reconciles", identity,
-                was ? "lost" : "could not keep");
-            onLostLeadership.run();
-          }
-        },
-        newLeader -> {
-          leader.set(newLeader);
-          if (!Objects.equals(newLeader, identity)) {
-            log.info("{} stands by: {} leads", identity, newLeader);
-          }
+        this.operator = new PreviewOperator(client, config, clock, metrics, o -> {
+            o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+            if (options.leaderElection()) {
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                        options.leaseName(),
+                        options.leaseNamespace(),
+                        options.leaseDuration(),
+                        options.renewDeadline(),
+                        options.retryPeriod(),
+                        identity,
+                        callbacks(options.onLostLeadership()),
+                        false));
+            }
         });
-  }
-
-  /**
-   * Exits from a new thread: java-operator-sdk 5.2.3 calls back on the thread that cancels the
-   * election, which may be a shutdown hook, and {@code System.exit} there would block for ever.
-   */
-  static void exitAfterLostLeadership() {
-    Thread t = new Thread(() -> System.exit(1), "exit-after-lost-leadership");
-    t.setDaemon(false);
-    t.start();
-  }
-
-  public Role role() {
-    if (!leaderElection) return Role.SOLE;
-    return leading.get() ? Role.LEADER : Role.STANDBY;
-  }
-
-  public String identity() {
-    return identity;
-  }
-
-  /** Ready when started and every informer is synced and watching; leader and standby alike. */
-  public ManagementServer.Readiness readiness() {
-    if (closing.get()) {
-      return new ManagementServer.Readiness(false, "stopping");
+        try {
+            this.server = ManagementServer.start(
+                    options.managementPort(), this::readiness, registry, () -> metrics.refresh(previews()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the management port " + options.managementPort(), e);
+        }
     }
-    RuntimeInfo info = operator.operator().getRuntimeInfo();
-    if (!info.isStarted()) {
-      return new ManagementServer.Readiness(false, "starting: waiting for the informers to sync");
+
+    /**
+     * Starts the management server, then the operator; returns once the operator's caches are synced
+     * (a standby replica then waits for the Lease in the background).
+     */
+    public static OperatorProcess start(KubernetesClient client, OperatorConfig config, Clock clock, Options options) {
+        OperatorProcess process = new OperatorProcess(client, config, clock, options);
+        try {
+            process.operator.start();
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+        process.metrics.rememberReady(process.previews());
+        log.info(
+                "operator started ({}{})",
+                options.leaderElection() ? "leader election on, identity " : "leader election off",
+                options.leaderElection() ? process.identity : "");
+        return process;
     }
-    Map<String, List<String>> unhealthy = operator.operator().getRegisteredControllers().stream()
-        .map(rc -> (RegisteredController<?>) rc)
-        .filter(rc -> !rc.getControllerHealthInfo().unhealthyEventSources().isEmpty())
-        .collect(Collectors.toMap(rc -> rc.getConfiguration().getName(),
-            rc -> rc.getControllerHealthInfo().unhealthyEventSources().keySet().stream().sorted().toList()));
-    if (!unhealthy.isEmpty()) {
-      return new ManagementServer.Readiness(false, "not ready: event sources not synced or not watching: " + unhealthy);
+
+    private LeaderCallbacks callbacks(Runnable onLostLeadership) {
+        return new LeaderCallbacks(
+                () -> {
+                    leading.set(true);
+                    log.info("{} leads: reconciling", identity);
+                },
+                () -> {
+                    boolean was = leading.getAndSet(false);
+                    // Also called when this replica stops on purpose (close()): nothing to do then.
+                    if (!closing.get()) {
+                        log.error(
+                                "{} {} the lease; stopping so that only one replica reconciles",
+                                identity,
+                                was ? "lost" : "could not keep");
+                        onLostLeadership.run();
+                    }
+                },
+                newLeader -> {
+                    leader.set(newLeader);
+                    if (!Objects.equals(newLeader, identity)) {
+                        log.info("{} stands by: {} leads", identity, newLeader);
+                    }
+                });
     }
-    return new ManagementServer.Readiness(true, switch (role()) {
-      case SOLE -> "ready";
-      case LEADER -> "ready: leader (" + identity + ")";
-      case STANDBY -> "ready: standby (" + identity + "), leader: " + Objects.requireNonNullElse(leader.get(), "unknown");
-    });
-  }
 
-  /** The previews in the operator's cache (empty before the operator started). */
-  @SuppressWarnings("unchecked")
-  List<PreviewDeployment> previews() {
-    return operator.operator().getRegisteredControllers().stream()
-        .filter(rc -> rc instanceof Controller<?> c && c.getConfiguration().getResourceClass() == PreviewDeployment.class)
-        .findFirst()
-        .map(rc -> ((Controller<PreviewDeployment>) rc).getEventSourceManager().getControllerEventSource())
-        .map(source -> {
-          try {
-            return source.list(p -> true).toList();
-          } catch (RuntimeException e) {
-            return List.<PreviewDeployment>of(); // not started yet
-          }
-        })
-        .orElse(List.of());
-  }
-
-  public int managementPort() {
-    return server.port();
-  }
-
-  public PreviewOperator operator() {
-    return operator;
-  }
-
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
-  @Override
-  public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
+    /**
+     * Exits from a new thread: java-operator-sdk 5.2.3 calls back on the thread that cancels the
+     * election, which may be a shutdown hook, and {@code System.exit} there would block for ever.
+     */
+    static void exitAfterLostLeadership() {
+        Thread t = new Thread(() -> System.exit(1), "exit-after-lost-leadership");
+        t.setDaemon(false);
+        t.start();
     }
-    try {
-      operator.close();
-    } finally {
-      server.close();
-      gcMetrics.close();
-      registry.close();
+
+    public Role role() {
+        if (!leaderElection) return Role.SOLE;
+        return leading.get() ? Role.LEADER : Role.STANDBY;
     }
-  }
+
+    public String identity() {
+        return identity;
+    }
+
+    /** Ready when started and every informer is synced and watching; leader and standby alike. */
+    public ManagementServer.Readiness readiness() {
+        if (closing.get()) {
+            return new ManagementServer.Readiness(false, "stopping");
+        }
+        RuntimeInfo info = operator.operator().getRuntimeInfo();
+        if (!info.isStarted()) {
+            return new ManagementServer.Readiness(false, "starting: waiting for the informers to sync");
+        }
+        Map<String, List<String>> unhealthy = operator.operator().getRegisteredControllers().stream()
+                .map(rc -> (RegisteredController<?>) rc)
+                .filter(rc ->
+                        !rc.getControllerHealthInfo().unhealthyEventSources().isEmpty())
+                .collect(Collectors.toMap(
+                        rc -> rc.getConfiguration().getName(),
+                        rc -> rc.getControllerHealthInfo().unhealthyEventSources().keySet().stream()
+                                .sorted()
+                                .toList()));
+        if (!unhealthy.isEmpty()) {
+            return new ManagementServer.Readiness(
+                    false, "not ready: event sources not synced or not watching: " + unhealthy);
+        }
+        return new ManagementServer.Readiness(
+                true,
+                switch (role()) {
+                    case SOLE -> "ready";
+                    case LEADER -> "ready: leader (" + identity + ")";
+                    case STANDBY ->
+                        "ready: standby (" + identity + "), leader: "
+                                + Objects.requireNonNullElse(leader.get(), "unknown");
+                });
+    }
+
+    /** The previews in the operator's cache (empty before the operator started). */
+    @SuppressWarnings("unchecked")
+    List<PreviewDeployment> previews() {
+        return operator.operator().getRegisteredControllers().stream()
+                .filter(rc -> rc instanceof Controller<?> c
+                        && c.getConfiguration().getResourceClass() == PreviewDeployment.class)
+                .findFirst()
+                .map(rc -> ((Controller<PreviewDeployment>) rc)
+                        .getEventSourceManager()
+                        .getControllerEventSource())
+                .map(source -> {
+                    try {
+                        return source.list(p -> true).toList();
+                    } catch (RuntimeException e) {
+                        return List.<PreviewDeployment>of(); // not started yet
+                    }
+                })
+                .orElse(List.of());
+    }
+
+    public int managementPort() {
+        return server.port();
+    }
+
+    public PreviewOperator operator() {
+        return operator;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            operator.close();
+        } finally {
+            server.close();
+            gcMetrics.close();
+            registry.close();
+        }
+    }
 }

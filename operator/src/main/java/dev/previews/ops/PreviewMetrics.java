@@ -49,167 +49,190 @@ import org.slf4j.LoggerFactory;
  * the wait until it ends) until the preview is deleted.
  */
 public final class PreviewMetrics implements PreviewObserver {
-  private static final Logger log = LoggerFactory.getLogger(PreviewMetrics.class);
-  /** The plan tag of previews that have none (their namespace names an unknown plan, or not reconciled yet). */
-  public static final String NO_PLAN = "none";
+    private static final Logger log = LoggerFactory.getLogger(PreviewMetrics.class);
+    /** The plan tag of previews that have none (their namespace names an unknown plan, or not reconciled yet). */
+    public static final String NO_PLAN = "none";
 
-  static final Duration[] READY_BUCKETS = {
-      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-      Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30),
-      Duration.ofHours(1), Duration.ofHours(3)};
+    static final Duration[] READY_BUCKETS = {
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+        Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30),
+        Duration.ofHours(1), Duration.ofHours(3)
+    };
 
-  private final MeterRegistry registry;
-  private final List<String> plans;
-  private final MultiGauge previews;
-  private final Counter seedsSucceeded;
-  private final Counter seedsFailed;
-  private final Timer timeToReady;
-  /** Previews (by uid) already observed Ready, so that only the first Ready=True counts. */
-  private final Set<String> readyOnce = ConcurrentHashMap.newKeySet();
-  /** The transitions already counted, by preview uid. */
-  private final Map<String, Set<String>> counted = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final List<String> plans;
+    private final MultiGauge previews;
+    private final Counter seedsSucceeded;
+    private final Counter seedsFailed;
+    private final Timer timeToReady;
+    /** Previews (by uid) already observed Ready, so that only the first Ready=True counts. */
+    private final Set<String> readyOnce = ConcurrentHashMap.newKeySet();
+    /** The transitions already counted, by preview uid. */
+    private final Map<String, Set<String>> counted = new ConcurrentHashMap<>();
 
-  public PreviewMetrics(MeterRegistry registry, Collection<String> configuredPlans) {
-    this.registry = registry;
-    this.plans = List.copyOf(configuredPlans);
-    this.previews = MultiGauge.builder("preview.operator.previews")
-        .description("Previews known to the operator, by phase and plan")
-        .register(registry);
-    this.seedsSucceeded = seeds("succeeded");
-    this.seedsFailed = seeds("failed");
-    for (ExpiryPolicy policy : ExpiryPolicy.values()) {
-      expiries(policy);
+    public PreviewMetrics(MeterRegistry registry, Collection<String> configuredPlans) {
+        this.registry = registry;
+        this.plans = List.copyOf(configuredPlans);
+        this.previews = MultiGauge.builder("preview.operator.previews")
+                .description("Previews known to the operator, by phase and plan")
+                .register(registry);
+        this.seedsSucceeded = seeds("succeeded");
+        this.seedsFailed = seeds("failed");
+        for (ExpiryPolicy policy : ExpiryPolicy.values()) {
+            expiries(policy);
+        }
+        for (String plan : plans) {
+            refusals(plan);
+        }
+        this.timeToReady = Timer.builder("preview.operator.time.to.ready")
+                .description("Time from a preview's creationTimestamp to its first Ready=True")
+                .serviceLevelObjectives(READY_BUCKETS)
+                .register(registry);
+        refresh(List.of());
     }
-    for (String plan : plans) {
-      refusals(plan);
+
+    private Counter seeds(String result) {
+        return Counter.builder("preview.operator.seeds")
+                .description("Seed Jobs that finished, by result")
+                .tag("result", result)
+                .register(registry);
     }
-    this.timeToReady = Timer.builder("preview.operator.time.to.ready")
-        .description("Time from a preview's creationTimestamp to its first Ready=True")
-        .serviceLevelObjectives(READY_BUCKETS)
-        .register(registry);
-    refresh(List.of());
-  }
 
-  private Counter seeds(String result) {
-    return Counter.builder("preview.operator.seeds").description("Seed Jobs that finished, by result")
-        .tag("result", result).register(registry);
-  }
-
-  private Counter expiries(ExpiryPolicy policy) {
-    return Counter.builder("preview.operator.expiries").description("Previews whose time ran out, by expiry policy")
-        .tag("policy", policy.name()).register(registry);
-  }
-
-  private Counter refusals(String plan) {
-    return Counter.builder("preview.operator.limit.refusals")
-        .description("Previews that had to wait because their namespace reached the plan's maxPreviews")
-        .tag("plan", plan).register(registry);
-  }
-
-  // ---- PreviewObserver --------------------------------------------------------------------------
-
-  @Override
-  public void statusChanged(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
-    try {
-      countSeed(preview, before, after);
-      countRefusal(preview, before, after);
-      observeReady(preview, before, after);
-    } catch (RuntimeException e) {
-      log.warn("metrics: {}", e.toString());
+    private Counter expiries(ExpiryPolicy policy) {
+        return Counter.builder("preview.operator.expiries")
+                .description("Previews whose time ran out, by expiry policy")
+                .tag("policy", policy.name())
+                .register(registry);
     }
-  }
 
-  @Override
-  public void expired(PreviewDeployment preview, ExpiryPolicy policy) {
-    String expiresAt = preview.getStatus() == null ? null : preview.getStatus().getExpiresAt();
-    if (firstTime(preview, "expiry@" + expiresAt)) {
-      expiries(policy).increment();
+    private Counter refusals(String plan) {
+        return Counter.builder("preview.operator.limit.refusals")
+                .description("Previews that had to wait because their namespace reached the plan's maxPreviews")
+                .tag("plan", plan)
+                .register(registry);
     }
-  }
 
-  @Override
-  public void deleted(PreviewDeployment preview) {
-    if (preview.getMetadata().getUid() != null) {
-      readyOnce.remove(preview.getMetadata().getUid());
-      counted.remove(preview.getMetadata().getUid());
-    }
-  }
+    // ---- PreviewObserver --------------------------------------------------------------------------
 
-  /** Whether this transition of the preview is seen for the first time (then it is remembered). */
-  private boolean firstTime(PreviewDeployment preview, String transition) {
-    String uid = preview.getMetadata().getUid();
-    return uid == null || counted.computeIfAbsent(uid, k -> ConcurrentHashMap.newKeySet()).add(transition);
-  }
+    @Override
+    public void statusChanged(
+            PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+        try {
+            countSeed(preview, before, after);
+            countRefusal(preview, before, after);
+            observeReady(preview, before, after);
+        } catch (RuntimeException e) {
+            log.warn("metrics: {}", e.toString());
+        }
+    }
 
-  private void countSeed(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
-    SeedStatus now = after.getSeed();
-    if (now == null || now.getFinishedAt() == null) {
-      return;
+    @Override
+    public void expired(PreviewDeployment preview, ExpiryPolicy policy) {
+        String expiresAt =
+                preview.getStatus() == null ? null : preview.getStatus().getExpiresAt();
+        if (firstTime(preview, "expiry@" + expiresAt)) {
+            expiries(policy).increment();
+        }
     }
-    SeedStatus was = before == null ? null : before.getSeed();
-    boolean alreadyFinished = was != null && was.getFinishedAt() != null && Objects.equals(was.getJobName(), now.getJobName());
-    if (alreadyFinished || !firstTime(preview, "seed@" + now.getJobName())) {
-      return;
-    }
-    (after.isTrue(SEED_FAILED) ? seedsFailed : seedsSucceeded).increment();
-  }
 
-  private void countRefusal(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
-    if (after.getPhase() != Phase.LimitExceeded) {
-      Set<String> seen = preview.getMetadata().getUid() == null ? null : counted.get(preview.getMetadata().getUid());
-      if (seen != null) seen.remove("waiting");
-      return;
+    @Override
+    public void deleted(PreviewDeployment preview) {
+        if (preview.getMetadata().getUid() != null) {
+            readyOnce.remove(preview.getMetadata().getUid());
+            counted.remove(preview.getMetadata().getUid());
+        }
     }
-    if ((before == null || before.getPhase() != Phase.LimitExceeded) && firstTime(preview, "waiting")) {
-      refusals(after.getPlan() == null ? NO_PLAN : after.getPlan()).increment();
-    }
-  }
 
-  private void observeReady(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
-    if (!after.isTrue(READY) || (before != null && before.isTrue(READY))) {
-      return;
+    /** Whether this transition of the preview is seen for the first time (then it is remembered). */
+    private boolean firstTime(PreviewDeployment preview, String transition) {
+        String uid = preview.getMetadata().getUid();
+        return uid == null
+                || counted.computeIfAbsent(uid, k -> ConcurrentHashMap.newKeySet())
+                        .add(transition);
     }
-    String uid = preview.getMetadata().getUid();
-    if (uid == null || !readyOnce.add(uid)) {
-      return;
-    }
-    Instant created = Timestamps.parse(preview.getMetadata().getCreationTimestamp());
-    Instant ready = after.condition(READY).map(Condition::getLastTransitionTime).map(Timestamps::parse).orElse(null);
-    if (created != null && ready != null) {
-      Duration d = Duration.between(created, ready);
-      timeToReady.record(d.isNegative() ? Duration.ZERO : d);
-    }
-  }
 
-  // ---- the cache-backed gauge -------------------------------------------------------------------
-
-  /**
-   * Remembers which of these previews are Ready already (at start, from the operator's cache), so
-   * that a later recreation does not count as a first Ready.
-   */
-  public void rememberReady(Collection<PreviewDeployment> known) {
-    known.stream()
-        .filter(p -> p.getStatus() != null && p.getStatus().isTrue(READY) && p.getMetadata().getUid() != null)
-        .forEach(p -> readyOnce.add(p.getMetadata().getUid()));
-  }
-
-  /** Recomputes the gauge of previews by phase and plan from these previews (the operator's cache). */
-  public synchronized void refresh(Collection<PreviewDeployment> known) {
-    Map<List<String>, Integer> counts = new TreeMap<>((a, b) -> (a.get(0) + "\0" + a.get(1)).compareTo(b.get(0) + "\0" + b.get(1)));
-    Set<String> planTags = new LinkedHashSet<>(plans);
-    for (Phase phase : Phase.values()) {
-      for (String plan : planTags) {
-        counts.put(List.of(phase.name(), plan), 0);
-      }
+    private void countSeed(PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+        SeedStatus now = after.getSeed();
+        if (now == null || now.getFinishedAt() == null) {
+            return;
+        }
+        SeedStatus was = before == null ? null : before.getSeed();
+        boolean alreadyFinished =
+                was != null && was.getFinishedAt() != null && Objects.equals(was.getJobName(), now.getJobName());
+        if (alreadyFinished || !firstTime(preview, "seed@" + now.getJobName())) {
+            return;
+        }
+        (after.isTrue(SEED_FAILED) ? seedsFailed : seedsSucceeded).increment();
     }
-    for (PreviewDeployment p : known) {
-      PreviewDeploymentStatus s = p.getStatus();
-      String phase = s == null || s.getPhase() == null ? Phase.Pending.name() : s.getPhase().name();
-      String plan = s == null || s.getPlan() == null ? NO_PLAN : s.getPlan();
-      counts.merge(List.of(phase, plan), 1, Integer::sum);
+
+    private void countRefusal(
+            PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+        if (after.getPhase() != Phase.LimitExceeded) {
+            Set<String> seen = preview.getMetadata().getUid() == null
+                    ? null
+                    : counted.get(preview.getMetadata().getUid());
+            if (seen != null) seen.remove("waiting");
+            return;
+        }
+        if ((before == null || before.getPhase() != Phase.LimitExceeded) && firstTime(preview, "waiting")) {
+            refusals(after.getPlan() == null ? NO_PLAN : after.getPlan()).increment();
+        }
     }
-    List<MultiGauge.Row<?>> rows = new ArrayList<>(counts.size());
-    counts.forEach((key, n) -> rows.add(MultiGauge.Row.of(Tags.of("phase", key.get(0), "plan", key.get(1)), n)));
-    previews.register(rows, true);
-  }
+
+    private void observeReady(
+            PreviewDeployment preview, PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
+        if (!after.isTrue(READY) || (before != null && before.isTrue(READY))) {
+            return;
+        }
+        String uid = preview.getMetadata().getUid();
+        if (uid == null || !readyOnce.add(uid)) {
+            return;
+        }
+        Instant created = Timestamps.parse(preview.getMetadata().getCreationTimestamp());
+        Instant ready = after.condition(READY)
+                .map(Condition::getLastTransitionTime)
+                .map(Timestamps::parse)
+                .orElse(null);
+        if (created != null && ready != null) {
+            Duration d = Duration.between(created, ready);
+            timeToReady.record(d.isNegative() ? Duration.ZERO : d);
+        }
+    }
+
+    // ---- the cache-backed gauge -------------------------------------------------------------------
+
+    /**
+     * Remembers which of these previews are Ready already (at start, from the operator's cache), so
+     * that a later recreation does not count as a first Ready.
+     */
+    public void rememberReady(Collection<PreviewDeployment> known) {
+        known.stream()
+                .filter(p -> p.getStatus() != null
+                        && p.getStatus().isTrue(READY)
+                        && p.getMetadata().getUid() != null)
+                .forEach(p -> readyOnce.add(p.getMetadata().getUid()));
+    }
+
+    /** Recomputes the gauge of previews by phase and plan from these previews (the operator's cache). */
+    public synchronized void refresh(Collection<PreviewDeployment> known) {
+        Map<List<String>, Integer> counts =
+                new TreeMap<>((a, b) -> (a.get(0) + "\0" + a.get(1)).compareTo(b.get(0) + "\0" + b.get(1)));
+        Set<String> planTags = new LinkedHashSet<>(plans);
+        for (Phase phase : Phase.values()) {
+            for (String plan : planTags) {
+                counts.put(List.of(phase.name(), plan), 0);
+            }
+        }
+        for (PreviewDeployment p : known) {
+            PreviewDeploymentStatus s = p.getStatus();
+            String phase = s == null || s.getPhase() == null
+                    ? Phase.Pending.name()
+                    : s.getPhase().name();
+            String plan = s == null || s.getPlan() == null ? NO_PLAN : s.getPlan();
+            counts.merge(List.of(phase, plan), 1, Integer::sum);
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>(counts.size());
+        counts.forEach((key, n) -> rows.add(MultiGauge.Row.of(Tags.of("phase", key.get(0), "plan", key.get(1)), n)));
+        previews.register(rows, true);
+    }
 }

@@ -1,15 +1,12 @@
 package dev.previews.ops;
 
-import dev.previews.ops.LogFormat;
-import dev.previews.ops.OperatorProcess;
 import dev.previews.policy.ConfigLoader;
 import dev.previews.policy.OperatorConfig;
-import java.nio.file.Path;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,116 +15,160 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** `run`: the operator against the current kubeconfig or the in-cluster service account. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run the operator against a cluster.",
-        "%nConnects with the current kubeconfig (KUBECONFIG or ~/.kube/config), or with the in-cluster "
-            + "service account when running in a pod. Logs go to stderr. Stops cleanly on SIGTERM or Ctrl-C.%n"})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the operator against a cluster.",
+            "%nConnects with the current kubeconfig (KUBECONFIG or ~/.kube/config), or with the in-cluster "
+                    + "service account when running in a pod. Logs go to stderr. Stops cleanly on SIGTERM or Ctrl-C.%n"
+        })
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = {"-n", "--namespaces"}, split = ",", paramLabel = "NS",
-      description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES); overrides the configuration file's. Default: all namespaces.")
-  List<String> namespaces;
+    @Option(
+            names = {"-n", "--namespaces"},
+            split = ",",
+            paramLabel = "NS",
+            description =
+                    "Namespaces to watch, comma-separated (env WATCH_NAMESPACES); overrides the configuration file's. Default: all namespaces.")
+    List<String> namespaces;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Operator configuration (plans, defaultPlan, ingress.hostTemplate, namespaces), YAML "
-          + "(env PREVIEW_OPERATOR_CONFIG). Default: built-in plans starter (5d, 40) and professional (14d, 300).")
-  Path configFile;
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Operator configuration (plans, defaultPlan, ingress.hostTemplate, namespaces), YAML "
+                            + "(env PREVIEW_OPERATOR_CONFIG). Default: built-in plans starter (5d, 40) and professional (14d, 300).")
+    Path configFile;
 
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "${env:MANAGEMENT_PORT:-8081}",
-      description = "Port of /healthz, /readyz and /metrics on every interface (env MANAGEMENT_PORT; default: 8081; 0: any free port).")
-  int managementPort;
+    @Option(
+            names = "--management-port",
+            paramLabel = "PORT",
+            defaultValue = "${env:MANAGEMENT_PORT:-8081}",
+            description =
+                    "Port of /healthz, /readyz and /metrics on every interface (env MANAGEMENT_PORT; default: 8081; 0: any free port).")
+    int managementPort;
 
-  @Option(names = "--leader-election", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "Elect a leader through a coordination.k8s.io Lease, so that only one replica reconciles (default: off; turn it on with more than one replica or rolling updates).")
-  boolean leaderElection;
+    @Option(
+            names = "--leader-election",
+            negatable = true,
+            defaultValue = "false",
+            fallbackValue = "true",
+            description =
+                    "Elect a leader through a coordination.k8s.io Lease, so that only one replica reconciles (default: off; turn it on with more than one replica or rolling updates).")
+    boolean leaderElection;
 
-  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = OperatorProcess.Options.DEFAULT_LEASE_NAME,
-      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
-  String leaseName;
+    @Option(
+            names = "--lease-name",
+            paramLabel = "NAME",
+            defaultValue = OperatorProcess.Options.DEFAULT_LEASE_NAME,
+            description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+    String leaseName;
 
-  @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE}",
-      description = "Namespace of the Lease (env POD_NAMESPACE; default: the namespace of the kubeconfig context or of the service account).")
-  String leaseNamespace;
+    @Option(
+            names = "--lease-namespace",
+            paramLabel = "NS",
+            defaultValue = "${env:POD_NAMESPACE}",
+            description =
+                    "Namespace of the Lease (env POD_NAMESPACE; default: the namespace of the kubeconfig context or of the service account).")
+    String leaseNamespace;
 
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:LOG_FORMAT:-plain}",
-      description = "Log format on standard error: ${COMPLETION-CANDIDATES} (env LOG_FORMAT; default: plain).")
-  LogFormat logFormat;
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            defaultValue = "${env:LOG_FORMAT:-plain}",
+            description = "Log format on standard error: ${COMPLETION-CANDIDATES} (env LOG_FORMAT; default: plain).")
+    LogFormat logFormat;
 
-  @Override
-  public Integer call() throws InterruptedException {
-    logFormat.apply();
-    OperatorConfig config;
-    try {
-      config = loadConfig();
-    } catch (ConfigLoader.ConfigException e) {
-      spec.commandLine().getErr().println("preview-operator: bad configuration: " + e.getMessage());
-      return 2;
+    @Override
+    public Integer call() throws InterruptedException {
+        logFormat.apply();
+        OperatorConfig config;
+        try {
+            config = loadConfig();
+        } catch (ConfigLoader.ConfigException e) {
+            spec.commandLine().getErr().println("preview-operator: bad configuration: " + e.getMessage());
+            return 2;
+        }
+        List<String> watched = namespaces != null ? namespaces : fromEnv("WATCH_NAMESPACES");
+        if (!watched.isEmpty()) {
+            config = config.withNamespaces(new LinkedHashSet<>(watched));
+        }
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        log.info(
+                "connecting to {} (watching {})",
+                client.getMasterUrl(),
+                config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
+        OperatorProcess.Options options = processOptions();
+        AtomicReference<OperatorProcess> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("stopping");
+                            OperatorProcess process = running.get();
+                            if (process != null) process.close();
+                            client.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
+        try {
+            running.set(OperatorProcess.start(client, config, Clock.systemUTC(), options));
+        } catch (RuntimeException e) {
+            log.error("the operator could not start: {}", causes(e), e);
+            return 1;
+        }
+        stopped.await();
+        return 0;
     }
-    List<String> watched = namespaces != null ? namespaces : fromEnv("WATCH_NAMESPACES");
-    if (!watched.isEmpty()) {
-      config = config.withNamespaces(new LinkedHashSet<>(watched));
+
+    /** The configuration file named by --config or PREVIEW_OPERATOR_CONFIG, else the defaults. */
+    OperatorConfig loadConfig() throws ConfigLoader.ConfigException {
+        Path file = configFile;
+        if (file == null
+                && System.getenv("PREVIEW_OPERATOR_CONFIG") != null
+                && !System.getenv("PREVIEW_OPERATOR_CONFIG").isBlank()) {
+            file = Path.of(System.getenv("PREVIEW_OPERATOR_CONFIG"));
+        }
+        return file == null ? OperatorConfig.defaults() : ConfigLoader.load(file);
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    log.info("connecting to {} (watching {})", client.getMasterUrl(),
-        config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
-    OperatorProcess.Options options = processOptions();
-    AtomicReference<OperatorProcess> running = new AtomicReference<>();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping");
-      OperatorProcess process = running.get();
-      if (process != null) process.close();
-      client.close();
-      stopped.countDown();
-    }, "shutdown"));
-    try {
-      running.set(OperatorProcess.start(client, config, Clock.systemUTC(), options));
-    } catch (RuntimeException e) {
-      log.error("the operator could not start: {}", causes(e), e);
-      return 1;
+
+    /** The process options the command line asks for. */
+    public OperatorProcess.Options processOptions() {
+        OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
+        return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
     }
-    stopped.await();
-    return 0;
-  }
 
-  /** The configuration file named by --config or PREVIEW_OPERATOR_CONFIG, else the defaults. */
-  OperatorConfig loadConfig() throws ConfigLoader.ConfigException {
-    Path file = configFile;
-    if (file == null && System.getenv("PREVIEW_OPERATOR_CONFIG") != null && !System.getenv("PREVIEW_OPERATOR_CONFIG").isBlank()) {
-      file = Path.of(System.getenv("PREVIEW_OPERATOR_CONFIG"));
+    /** The messages of the exception and its causes: "Error starting operator" alone says nothing. */
+    static String causes(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = e; t != null && messages.size() < 5; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (messages.stream().noneMatch(m::contains)) messages.add(m);
+        }
+        return String.join(": ", messages);
     }
-    return file == null ? OperatorConfig.defaults() : ConfigLoader.load(file);
-  }
 
-  /** The process options the command line asks for. */
-  public OperatorProcess.Options processOptions() {
-    OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
-    return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
-  }
-
-  /** The messages of the exception and its causes: "Error starting operator" alone says nothing. */
-  static String causes(Throwable e) {
-    java.util.List<String> messages = new java.util.ArrayList<>();
-    for (Throwable t = e; t != null && messages.size() < 5; t = t.getCause()) {
-      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      if (messages.stream().noneMatch(m::contains)) messages.add(m);
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
-    return String.join(": ", messages);
-  }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
-  }
-
-  private static List<String> fromEnv(String name) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? List.of()
-        : List.of(value.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
+    private static List<String> fromEnv(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank()
+                ? List.of()
+                : List.of(value.split(",")).stream()
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+    }
 }

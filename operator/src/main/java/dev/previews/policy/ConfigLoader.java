@@ -1,10 +1,11 @@
 package dev.previews.policy;
 
-import dev.previews.spec.Placeholders;
-import dev.previews.spec.Durations;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.previews.spec.Durations;
+import dev.previews.spec.Placeholders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,141 +33,153 @@ import java.util.regex.Pattern;
  * Every problem is reported as one line naming the key: {@link ConfigException}.
  */
 public final class ConfigLoader {
-  private ConfigLoader() {}
+    private ConfigLoader() {}
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
-  private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces");
-  private static final Set<String> PLAN = Set.of("ttl", "maxPreviews", "expiry");
-  private static final Set<String> INGRESS = Set.of("hostTemplate");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
+    private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces");
+    private static final Set<String> PLAN = Set.of("ttl", "maxPreviews", "expiry");
+    private static final Set<String> INGRESS = Set.of("hostTemplate");
 
-  /** A configuration problem, worded for one line of output. */
-  public static final class ConfigException extends Exception {
-    public ConfigException(String message) {
-      super(message);
-    }
-  }
-
-  public static OperatorConfig load(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot be read: " + e.getMessage());
-    }
-    try {
-      return parse(text);
-    } catch (ConfigException e) {
-      throw new ConfigException(file + ": " + e.getMessage());
-    }
-  }
-
-  public static OperatorConfig parse(String yaml) throws ConfigException {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ConfigException("not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    }
-    OperatorConfig defaults = OperatorConfig.defaults();
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      return defaults;
-    }
-    object(root, "the top level");
-    unknownKeys(root, TOP, "");
-    Map<String, Plan> plans = root.has("plans") ? plans(root.get("plans")) : defaults.plans();
-    String defaultPlan = root.has("defaultPlan") ? text(root.get("defaultPlan"), "defaultPlan") : defaults.defaultPlan();
-    if (!plans.containsKey(defaultPlan)) {
-      throw new ConfigException("defaultPlan: plan '" + defaultPlan + "' is not defined under plans (defined: "
-          + String.join(", ", plans.keySet()) + ")");
-    }
-    String hostTemplate = null;
-    if (root.has("ingress") && !root.get("ingress").isNull()) {
-      JsonNode ingress = object(root.get("ingress"), "ingress");
-      unknownKeys(ingress, INGRESS, "ingress.");
-      if (ingress.has("hostTemplate") && !ingress.get("hostTemplate").isNull()) {
-        hostTemplate = text(ingress.get("hostTemplate"), "ingress.hostTemplate");
-        try {
-          Placeholders.expand("ingress.hostTemplate", hostTemplate, Placeholders.forHost("name", "namespace", "branch"));
-        } catch (Placeholders.UnresolvedPlaceholder e) {
-          throw new ConfigException(e.getMessage());
+    /** A configuration problem, worded for one line of output. */
+    public static final class ConfigException extends Exception {
+        public ConfigException(String message) {
+            super(message);
         }
-      }
     }
-    Set<String> namespaces = new LinkedHashSet<>();
-    if (root.has("namespaces") && !root.get("namespaces").isNull()) {
-      JsonNode list = root.get("namespaces");
-      if (!list.isArray()) throw new ConfigException("namespaces: expected a list of namespace names");
-      for (int i = 0; i < list.size(); i++) {
-        namespaces.add(text(list.get(i), "namespaces[" + i + "]"));
-      }
-    }
-    return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces);
-  }
 
-  private static Map<String, Plan> plans(JsonNode node) throws ConfigException {
-    object(node, "plans");
-    if (node.isEmpty()) throw new ConfigException("plans: at least one plan is needed");
-    Map<String, Plan> plans = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String name = e.getKey();
-      String key = "plans." + name;
-      if (!LABEL_VALUE.matcher(name).matches()) {
-        throw new ConfigException(key + ": a plan name must be a valid label value (it is matched against the namespace label "
-            + OperatorConfig.PLAN_LABEL + ")");
-      }
-      JsonNode plan = object(e.getValue(), key);
-      unknownKeys(plan, PLAN, key + ".");
-      for (String required : PLAN) {
-        if (!plan.has(required) || plan.get(required).isNull()) throw new ConfigException(key + "." + required + ": missing");
-      }
-      Duration ttl;
-      try {
-        ttl = Durations.parse(text(plan.get("ttl"), key + ".ttl"));
-      } catch (IllegalArgumentException ex) {
-        throw new ConfigException(key + ".ttl: " + ex.getMessage());
-      }
-      JsonNode max = plan.get("maxPreviews");
-      if (!max.canConvertToInt() || !max.isIntegralNumber()) {
-        throw new ConfigException(key + ".maxPreviews: '" + max.asText() + "' is not a whole number");
-      }
-      if (max.asInt() < 1) {
-        throw new ConfigException(key + ".maxPreviews: " + max.asInt() + " is not allowed; the limit must be at least 1");
-      }
-      String expiry = text(plan.get("expiry"), key + ".expiry");
-      ExpiryPolicy policy;
-      try {
-        policy = ExpiryPolicy.valueOf(expiry);
-      } catch (IllegalArgumentException ex) {
-        throw new ConfigException(key + ".expiry: '" + expiry + "' is not one of Delete, Deprovision");
-      }
-      plans.put(name, new Plan(name, ttl, max.asInt(), policy));
+    public static OperatorConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+        }
+        try {
+            return parse(text);
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
     }
-    return plans;
-  }
 
-  private static JsonNode object(JsonNode node, String key) throws ConfigException {
-    if (node == null || !node.isObject()) throw new ConfigException(key + ": expected a mapping of keys to values");
-    return node;
-  }
-
-  private static String text(JsonNode node, String key) throws ConfigException {
-    if (node == null || !node.isValueNode() || node.isNull() || node.asText().isBlank()) {
-      throw new ConfigException(key + ": expected a non-empty value");
+    public static OperatorConfig parse(String yaml) throws ConfigException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(
+                    "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        OperatorConfig defaults = OperatorConfig.defaults();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return defaults;
+        }
+        object(root, "the top level");
+        unknownKeys(root, TOP, "");
+        Map<String, Plan> plans = root.has("plans") ? plans(root.get("plans")) : defaults.plans();
+        String defaultPlan =
+                root.has("defaultPlan") ? text(root.get("defaultPlan"), "defaultPlan") : defaults.defaultPlan();
+        if (!plans.containsKey(defaultPlan)) {
+            throw new ConfigException("defaultPlan: plan '" + defaultPlan + "' is not defined under plans (defined: "
+                    + String.join(", ", plans.keySet()) + ")");
+        }
+        String hostTemplate = null;
+        if (root.has("ingress") && !root.get("ingress").isNull()) {
+            JsonNode ingress = object(root.get("ingress"), "ingress");
+            unknownKeys(ingress, INGRESS, "ingress.");
+            if (ingress.has("hostTemplate") && !ingress.get("hostTemplate").isNull()) {
+                hostTemplate = text(ingress.get("hostTemplate"), "ingress.hostTemplate");
+                try {
+                    Placeholders.expand(
+                            "ingress.hostTemplate", hostTemplate, Placeholders.forHost("name", "namespace", "branch"));
+                } catch (Placeholders.UnresolvedPlaceholder e) {
+                    throw new ConfigException(e.getMessage());
+                }
+            }
+        }
+        Set<String> namespaces = new LinkedHashSet<>();
+        if (root.has("namespaces") && !root.get("namespaces").isNull()) {
+            JsonNode list = root.get("namespaces");
+            if (!list.isArray()) throw new ConfigException("namespaces: expected a list of namespace names");
+            for (int i = 0; i < list.size(); i++) {
+                namespaces.add(text(list.get(i), "namespaces[" + i + "]"));
+            }
+        }
+        return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces);
     }
-    return node.asText();
-  }
 
-  private static void unknownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!known.contains(name)) {
-        throw new ConfigException(prefix + name + ": unknown key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-      }
+    private static Map<String, Plan> plans(JsonNode node) throws ConfigException {
+        object(node, "plans");
+        if (node.isEmpty()) throw new ConfigException("plans: at least one plan is needed");
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey();
+            String key = "plans." + name;
+            if (!LABEL_VALUE.matcher(name).matches()) {
+                throw new ConfigException(
+                        key + ": a plan name must be a valid label value (it is matched against the namespace label "
+                                + OperatorConfig.PLAN_LABEL + ")");
+            }
+            JsonNode plan = object(e.getValue(), key);
+            unknownKeys(plan, PLAN, key + ".");
+            for (String required : PLAN) {
+                if (!plan.has(required) || plan.get(required).isNull())
+                    throw new ConfigException(key + "." + required + ": missing");
+            }
+            Duration ttl;
+            try {
+                ttl = Durations.parse(text(plan.get("ttl"), key + ".ttl"));
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(key + ".ttl: " + ex.getMessage());
+            }
+            JsonNode max = plan.get("maxPreviews");
+            if (!max.canConvertToInt() || !max.isIntegralNumber()) {
+                throw new ConfigException(key + ".maxPreviews: '" + max.asText() + "' is not a whole number");
+            }
+            if (max.asInt() < 1) {
+                throw new ConfigException(
+                        key + ".maxPreviews: " + max.asInt() + " is not allowed; the limit must be at least 1");
+            }
+            String expiry = text(plan.get("expiry"), key + ".expiry");
+            ExpiryPolicy policy;
+            try {
+                policy = ExpiryPolicy.valueOf(expiry);
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(key + ".expiry: '" + expiry + "' is not one of Delete, Deprovision");
+            }
+            plans.put(name, new Plan(name, ttl, max.asInt(), policy));
+        }
+        return plans;
     }
-  }
+
+    private static JsonNode object(JsonNode node, String key) throws ConfigException {
+        if (node == null || !node.isObject()) throw new ConfigException(key + ": expected a mapping of keys to values");
+        return node;
+    }
+
+    private static String text(JsonNode node, String key) throws ConfigException {
+        if (node == null
+                || !node.isValueNode()
+                || node.isNull()
+                || node.asText().isBlank()) {
+            throw new ConfigException(key + ": expected a non-empty value");
+        }
+        return node.asText();
+    }
+
+    private static void unknownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new ConfigException(prefix + name + ": unknown key (known: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
 }

@@ -5,23 +5,23 @@ import java.time.Instant;
 
 /** When a preview expires: createdAt + min(plan TTL, spec.ttl). Pure functions. */
 public final class Expiry {
-  private Expiry() {}
+    private Expiry() {}
 
-  /** The TTL in force and whether the spec asked for more than the plan allows. */
-  public record Ttl(Duration effective, boolean capped) {}
+    /** The TTL in force and whether the spec asked for more than the plan allows. */
+    public record Ttl(Duration effective, boolean capped) {}
 
-  public static Ttl ttl(Plan plan, Duration requested) {
-    if (requested == null) {
-      return new Ttl(plan.ttl(), false);
+    public static Ttl ttl(Plan plan, Duration requested) {
+        if (requested == null) {
+            return new Ttl(plan.ttl(), false);
+        }
+        return requested.compareTo(plan.ttl()) > 0 ? new Ttl(plan.ttl(), true) : new Ttl(requested, false);
     }
-    return requested.compareTo(plan.ttl()) > 0 ? new Ttl(plan.ttl(), true) : new Ttl(requested, false);
-  }
 
-  public static Instant expiresAt(Instant createdAt, Ttl ttl) {
-    return createdAt.plus(ttl.effective());
-  }
+    public static Instant expiresAt(Instant createdAt, Ttl ttl) {
+        return createdAt.plus(ttl.effective());
+    }
 
-  public static boolean isDue(Instant expiresAt, Instant now) {
-    return expiresAt != null && !now.isBefore(expiresAt);
-  }
+    public static boolean isDue(Instant expiresAt, Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
 }

@@ -10,34 +10,34 @@ import java.util.Set;
  * The operator's configuration: plans, the default plan, the ingress host template and the watched
  * namespaces (empty: all).
  */
-public record OperatorConfig(Map<String, Plan> plans, String defaultPlan, String ingressHostTemplate,
-    Set<String> namespaces) {
+public record OperatorConfig(
+        Map<String, Plan> plans, String defaultPlan, String ingressHostTemplate, Set<String> namespaces) {
 
-  /** Namespace label naming the namespace's plan (set by the platform team). */
-  public static final String PLAN_LABEL = "previews.dev/plan";
+    /** Namespace label naming the namespace's plan (set by the platform team). */
+    public static final String PLAN_LABEL = "previews.dev/plan";
 
-  public static OperatorConfig defaults() {
-    Map<String, Plan> plans = new LinkedHashMap<>();
-    plans.put("starter", new Plan("starter", Duration.ofDays(5), 40, ExpiryPolicy.Delete));
-    plans.put("professional", new Plan("professional", Duration.ofDays(14), 300, ExpiryPolicy.Delete));
-    return new OperatorConfig(plans, "starter", null, Set.of());
-  }
+    public static OperatorConfig defaults() {
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        plans.put("starter", new Plan("starter", Duration.ofDays(5), 40, ExpiryPolicy.Delete));
+        plans.put("professional", new Plan("professional", Duration.ofDays(14), 300, ExpiryPolicy.Delete));
+        return new OperatorConfig(plans, "starter", null, Set.of());
+    }
 
-  public Optional<Plan> plan(String name) {
-    return Optional.ofNullable(plans.get(name));
-  }
+    public Optional<Plan> plan(String name) {
+        return Optional.ofNullable(plans.get(name));
+    }
 
-  public OperatorConfig withNamespaces(Set<String> namespaces) {
-    return new OperatorConfig(plans, defaultPlan, ingressHostTemplate, namespaces);
-  }
+    public OperatorConfig withNamespaces(Set<String> namespaces) {
+        return new OperatorConfig(plans, defaultPlan, ingressHostTemplate, namespaces);
+    }
 
-  public OperatorConfig withIngressHostTemplate(String template) {
-    return new OperatorConfig(plans, defaultPlan, template, namespaces);
-  }
+    public OperatorConfig withIngressHostTemplate(String template) {
+        return new OperatorConfig(plans, defaultPlan, template, namespaces);
+    }
 
-  public OperatorConfig withPlan(Plan plan) {
-    Map<String, Plan> next = new LinkedHashMap<>(plans);
-    next.put(plan.name(), plan);
-    return new OperatorConfig(next, defaultPlan, ingressHostTemplate, namespaces);
-  }
+    public OperatorConfig withPlan(Plan plan) {
+        Map<String, Plan> next = new LinkedHashMap<>(plans);
+        next.put(plan.name(), plan);
+        return new OperatorConfig(next, defaultPlan, ingressHostTemplate, namespaces);
+    }
 }

@@ -19,96 +19,140 @@ import java.util.Map;
 
 /** The desired Deployment, Service and Ingress of a preview's backend. Pure functions. */
 public final class BackendResources {
-  private BackendResources() {}
+    private BackendResources() {}
 
-  public static final String PORT_NAME = "http";
-  public static final int SERVICE_PORT = 80;
+    public static final String PORT_NAME = "http";
+    public static final int SERVICE_PORT = 80;
 
-  public static Deployment deployment(PreviewDeployment preview, String image, String createdAt) {
-    BackendSpec backend = preview.getSpec().getBackend();
-    String commit = preview.getSpec().getCommit();
-    var metadata = Ownership.metadata(preview, preview.getMetadata().getName(),
-        Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit));
-    metadata.setAnnotations(Map.of(PreviewNames.ANNOTATION_CREATED_AT, createdAt));
-    return new DeploymentBuilder()
-        .withMetadata(metadata)
-        .withNewSpec()
-          .withReplicas(backend.replicasOrDefault())
-          .withNewSelector().withMatchLabels(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT)).endSelector()
-          .withNewTemplate()
-            .withNewMetadata().withLabels(Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit)).endMetadata()
-            .withNewSpec()
-              .withAutomountServiceAccountToken(false)
-              .withSecurityContext(RestrictedPodSecurity.pod())
-              .withContainers(new ContainerBuilder()
-                  .withName("backend")
-                  .withImage(image)
-                  .withCommand(emptyToNull(backend.getCommand()))
-                  .withArgs(emptyToNull(backend.getArgs()))
-                  .withEnv(emptyToNull(backend.getEnv()))
-                  .withResources(backend.getResources())
-                  .addNewPort().withName(PORT_NAME).withContainerPort(backend.portOrDefault()).withProtocol("TCP").endPort()
-                  .withReadinessProbe(readiness(backend))
-                  .withSecurityContext(RestrictedPodSecurity.container())
-                  .build())
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
-  }
-
-  private static Probe readiness(BackendSpec backend) {
-    ProbeBuilder probe = new ProbeBuilder().withPeriodSeconds(5);
-    if (backend.getReadinessPath() != null) {
-      return probe.withNewHttpGet().withPath(backend.getReadinessPath()).withPort(new IntOrString(PORT_NAME)).endHttpGet().build();
+    public static Deployment deployment(PreviewDeployment preview, String image, String createdAt) {
+        BackendSpec backend = preview.getSpec().getBackend();
+        String commit = preview.getSpec().getCommit();
+        var metadata = Ownership.metadata(
+                preview,
+                preview.getMetadata().getName(),
+                Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit));
+        metadata.setAnnotations(Map.of(PreviewNames.ANNOTATION_CREATED_AT, createdAt));
+        return new DeploymentBuilder()
+                .withMetadata(metadata)
+                .withNewSpec()
+                .withReplicas(backend.replicasOrDefault())
+                .withNewSelector()
+                .withMatchLabels(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit))
+                .endMetadata()
+                .withNewSpec()
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(RestrictedPodSecurity.pod())
+                .withContainers(new ContainerBuilder()
+                        .withName("backend")
+                        .withImage(image)
+                        .withCommand(emptyToNull(backend.getCommand()))
+                        .withArgs(emptyToNull(backend.getArgs()))
+                        .withEnv(emptyToNull(backend.getEnv()))
+                        .withResources(backend.getResources())
+                        .addNewPort()
+                        .withName(PORT_NAME)
+                        .withContainerPort(backend.portOrDefault())
+                        .withProtocol("TCP")
+                        .endPort()
+                        .withReadinessProbe(readiness(backend))
+                        .withSecurityContext(RestrictedPodSecurity.container())
+                        .build())
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
-    return probe.withNewTcpSocket().withPort(new IntOrString(PORT_NAME)).endTcpSocket().build();
-  }
 
-  public static Service service(PreviewDeployment preview) {
-    return new ServiceBuilder()
-        .withMetadata(Ownership.metadata(preview, preview.getMetadata().getName(),
-            Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, preview.getSpec().getCommit())))
-        .withNewSpec()
-          .withType("ClusterIP")
-          .withSelector(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT))
-          .addNewPort().withName(PORT_NAME).withPort(SERVICE_PORT).withTargetPort(new IntOrString(PORT_NAME)).withProtocol("TCP").endPort()
-        .endSpec()
-        .build();
-  }
+    private static Probe readiness(BackendSpec backend) {
+        ProbeBuilder probe = new ProbeBuilder().withPeriodSeconds(5);
+        if (backend.getReadinessPath() != null) {
+            return probe.withNewHttpGet()
+                    .withPath(backend.getReadinessPath())
+                    .withPort(new IntOrString(PORT_NAME))
+                    .endHttpGet()
+                    .build();
+        }
+        return probe.withNewTcpSocket()
+                .withPort(new IntOrString(PORT_NAME))
+                .endTcpSocket()
+                .build();
+    }
 
-  public static Ingress ingress(PreviewDeployment preview, String host) {
-    var spec = preview.getSpec().getIngress();
-    IngressBuilder builder = new IngressBuilder()
-        .withMetadata(Ownership.metadata(preview, preview.getMetadata().getName(),
-            Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, preview.getSpec().getCommit())))
-        .withNewSpec()
-          .withIngressClassName(spec == null ? null : spec.getClassName())
-          .addNewRule()
-            .withHost(host)
-            .withNewHttp()
-              .addNewPath()
+    public static Service service(PreviewDeployment preview) {
+        return new ServiceBuilder()
+                .withMetadata(Ownership.metadata(
+                        preview,
+                        preview.getMetadata().getName(),
+                        Ownership.labels(
+                                preview,
+                                PreviewNames.BACKEND_COMPONENT,
+                                preview.getSpec().getCommit())))
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT))
+                .addNewPort()
+                .withName(PORT_NAME)
+                .withPort(SERVICE_PORT)
+                .withTargetPort(new IntOrString(PORT_NAME))
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build();
+    }
+
+    public static Ingress ingress(PreviewDeployment preview, String host) {
+        var spec = preview.getSpec().getIngress();
+        IngressBuilder builder = new IngressBuilder()
+                .withMetadata(Ownership.metadata(
+                        preview,
+                        preview.getMetadata().getName(),
+                        Ownership.labels(
+                                preview,
+                                PreviewNames.BACKEND_COMPONENT,
+                                preview.getSpec().getCommit())))
+                .withNewSpec()
+                .withIngressClassName(spec == null ? null : spec.getClassName())
+                .addNewRule()
+                .withHost(host)
+                .withNewHttp()
+                .addNewPath()
                 .withPath("/")
                 .withPathType("Prefix")
-                .withNewBackend().withNewService().withName(preview.getMetadata().getName())
-                  .withNewPort().withName(PORT_NAME).endPort().endService().endBackend()
-              .endPath()
-            .endHttp()
-          .endRule()
-        .endSpec();
-    if (spec != null && spec.getTlsSecretName() != null) {
-      builder.editSpec().withTls(new IngressTLSBuilder().withHosts(host).withSecretName(spec.getTlsSecretName()).build()).endSpec();
+                .withNewBackend()
+                .withNewService()
+                .withName(preview.getMetadata().getName())
+                .withNewPort()
+                .withName(PORT_NAME)
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .endSpec();
+        if (spec != null && spec.getTlsSecretName() != null) {
+            builder.editSpec()
+                    .withTls(new IngressTLSBuilder()
+                            .withHosts(host)
+                            .withSecretName(spec.getTlsSecretName())
+                            .build())
+                    .endSpec();
+        }
+        return builder.build();
     }
-    return builder.build();
-  }
 
-  /** The external URL of an Ingress host. */
-  public static String externalUrl(PreviewDeployment preview, String host) {
-    boolean tls = preview.getSpec().getIngress() != null && preview.getSpec().getIngress().getTlsSecretName() != null;
-    return (tls ? "https://" : "http://") + host;
-  }
+    /** The external URL of an Ingress host. */
+    public static String externalUrl(PreviewDeployment preview, String host) {
+        boolean tls = preview.getSpec().getIngress() != null
+                && preview.getSpec().getIngress().getTlsSecretName() != null;
+        return (tls ? "https://" : "http://") + host;
+    }
 
-  static <T> List<T> emptyToNull(List<T> list) {
-    return list == null || list.isEmpty() ? null : list;
-  }
+    static <T> List<T> emptyToNull(List<T> list) {
+        return list == null || list.isEmpty() ? null : list;
+    }
 }

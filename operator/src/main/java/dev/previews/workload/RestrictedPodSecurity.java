@@ -10,21 +10,27 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
  * seccomp, no privilege escalation, every capability dropped.
  */
 public final class RestrictedPodSecurity {
-  private RestrictedPodSecurity() {}
+    private RestrictedPodSecurity() {}
 
-  public static PodSecurityContext pod() {
-    return new PodSecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
-  }
+    public static PodSecurityContext pod() {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
+    }
 
-  public static SecurityContext container() {
-    return new SecurityContextBuilder()
-        .withAllowPrivilegeEscalation(false)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
-  }
+    public static SecurityContext container() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
+    }
 }

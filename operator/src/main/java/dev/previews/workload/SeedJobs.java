@@ -1,9 +1,9 @@
 package dev.previews.workload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.SeedSpec;
@@ -19,83 +19,86 @@ import java.util.Map;
 
 /** The seed Job of a preview: one per (commit, seed container, reseed value). Pure functions. */
 public final class SeedJobs {
-  private SeedJobs() {}
+    private SeedJobs() {}
 
-  private static final ObjectMapper CANONICAL = JsonMapper.builder()
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-      .build();
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .build();
 
-  /** The seed container the Job would run now. */
-  public static Container container(PreviewDeployment preview, String seedImage, String url) {
-    SeedSpec seed = preview.getSpec().getSeed();
-    List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar("PREVIEW_URL", url, null));
-    env.add(new EnvVar("PREVIEW_NAME", preview.getMetadata().getName(), null));
-    env.add(new EnvVar("PREVIEW_NAMESPACE", preview.getMetadata().getNamespace(), null));
-    env.add(new EnvVar("PREVIEW_BRANCH", preview.getSpec().getBranch(), null));
-    env.add(new EnvVar("PREVIEW_COMMIT", preview.getSpec().getCommit(), null));
-    if (seed.getEnv() != null) {
-      env.addAll(seed.getEnv());
+    /** The seed container the Job would run now. */
+    public static Container container(PreviewDeployment preview, String seedImage, String url) {
+        SeedSpec seed = preview.getSpec().getSeed();
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("PREVIEW_URL", url, null));
+        env.add(new EnvVar("PREVIEW_NAME", preview.getMetadata().getName(), null));
+        env.add(new EnvVar("PREVIEW_NAMESPACE", preview.getMetadata().getNamespace(), null));
+        env.add(new EnvVar("PREVIEW_BRANCH", preview.getSpec().getBranch(), null));
+        env.add(new EnvVar("PREVIEW_COMMIT", preview.getSpec().getCommit(), null));
+        if (seed.getEnv() != null) {
+            env.addAll(seed.getEnv());
+        }
+        return new ContainerBuilder()
+                .withName("seed")
+                .withImage(seedImage)
+                .withCommand(BackendResources.emptyToNull(seed.getCommand()))
+                .withArgs(BackendResources.emptyToNull(seed.getArgs()))
+                .withEnv(env)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withSecurityContext(RestrictedPodSecurity.container())
+                .build();
     }
-    return new ContainerBuilder()
-        .withName("seed")
-        .withImage(seedImage)
-        .withCommand(BackendResources.emptyToNull(seed.getCommand()))
-        .withArgs(BackendResources.emptyToNull(seed.getArgs()))
-        .withEnv(env)
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withSecurityContext(RestrictedPodSecurity.container())
-        .build();
-  }
 
-  /** The value of the preview's reseed annotation ("" when absent): a new value runs the seed again. */
-  public static String reseed(PreviewDeployment preview) {
-    return preview.getMetadata().getAnnotations() == null ? ""
-        : preview.getMetadata().getAnnotations().getOrDefault(PreviewDeployment.RESEED_ANNOTATION, "");
-  }
-
-  /**
-   * Fingerprint of one seed run: the commit, the seed container, its limits and the value of the
-   * reseed annotation. A new fingerprint means a new Job.
-   */
-  public static String fingerprint(PreviewDeployment preview, Container container) {
-    SeedSpec seed = preview.getSpec().getSeed();
-    String reseed = reseed(preview);
-    try {
-      String canonical = CANONICAL.writeValueAsString(Map.of(
-          "commit", preview.getSpec().getCommit(),
-          "container", container,
-          "backoffLimit", seed.backoffLimitOrDefault(),
-          "activeDeadlineSeconds", seed.activeDeadlineSecondsOrDefault(),
-          "reseed", reseed));
-      return PreviewNames.shortHash(canonical, 6);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a seed container always serializes", e);
+    /** The value of the preview's reseed annotation ("" when absent): a new value runs the seed again. */
+    public static String reseed(PreviewDeployment preview) {
+        return preview.getMetadata().getAnnotations() == null
+                ? ""
+                : preview.getMetadata().getAnnotations().getOrDefault(PreviewDeployment.RESEED_ANNOTATION, "");
     }
-  }
 
-  public static Job job(PreviewDeployment preview, Container container, String fingerprint) {
-    String commit = preview.getSpec().getCommit();
-    String name = PreviewNames.seedJobName(preview.getMetadata().getName(), commit, fingerprint);
-    Map<String, String> labels = Ownership.labels(preview, PreviewNames.SEED_COMPONENT, commit);
-    labels.put(PreviewNames.LABEL_SEED_FINGERPRINT, fingerprint);
-    SeedSpec seed = preview.getSpec().getSeed();
-    return new JobBuilder()
-        .withMetadata(Ownership.metadata(preview, name, labels))
-        .withNewSpec()
-          .withBackoffLimit(seed.backoffLimitOrDefault())
-          .withActiveDeadlineSeconds(seed.activeDeadlineSecondsOrDefault())
-          .withNewTemplate()
-            .withNewMetadata().withLabels(Ownership.labels(preview, PreviewNames.SEED_COMPONENT, commit)).endMetadata()
-            .withNewSpec()
-              .withRestartPolicy("Never")
-              .withAutomountServiceAccountToken(false)
-              .withSecurityContext(RestrictedPodSecurity.pod())
-              .withContainers(container)
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
-  }
+    /**
+     * Fingerprint of one seed run: the commit, the seed container, its limits and the value of the
+     * reseed annotation. A new fingerprint means a new Job.
+     */
+    public static String fingerprint(PreviewDeployment preview, Container container) {
+        SeedSpec seed = preview.getSpec().getSeed();
+        String reseed = reseed(preview);
+        try {
+            String canonical = CANONICAL.writeValueAsString(Map.of(
+                    "commit", preview.getSpec().getCommit(),
+                    "container", container,
+                    "backoffLimit", seed.backoffLimitOrDefault(),
+                    "activeDeadlineSeconds", seed.activeDeadlineSecondsOrDefault(),
+                    "reseed", reseed));
+            return PreviewNames.shortHash(canonical, 6);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a seed container always serializes", e);
+        }
+    }
+
+    public static Job job(PreviewDeployment preview, Container container, String fingerprint) {
+        String commit = preview.getSpec().getCommit();
+        String name = PreviewNames.seedJobName(preview.getMetadata().getName(), commit, fingerprint);
+        Map<String, String> labels = Ownership.labels(preview, PreviewNames.SEED_COMPONENT, commit);
+        labels.put(PreviewNames.LABEL_SEED_FINGERPRINT, fingerprint);
+        SeedSpec seed = preview.getSpec().getSeed();
+        return new JobBuilder()
+                .withMetadata(Ownership.metadata(preview, name, labels))
+                .withNewSpec()
+                .withBackoffLimit(seed.backoffLimitOrDefault())
+                .withActiveDeadlineSeconds(seed.activeDeadlineSecondsOrDefault())
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(Ownership.labels(preview, PreviewNames.SEED_COMPONENT, commit))
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(RestrictedPodSecurity.pod())
+                .withContainers(container)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
 }

@@ -17,33 +17,37 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * available, the seed finished): the watch events of the operator's own writes trigger none.
  */
 class ApiCostTest {
-  @RegisterExtension
-  static final PreviewCluster cluster = new PreviewCluster();
-  static final String NS = "api-cost";
+    @RegisterExtension
+    static final PreviewCluster cluster = new PreviewCluster();
 
-  @Test
-  void aSeededPreviewReachesReadyWithOneWritePerPhase() {
-    cluster.clearRequests();
-    cluster.create(withSeed(preview(NS, "cost", "feature/cost")));
-    cluster.awaitPreview(NS, "cost", condition("Provisioned", "False", "Provisioning"));
-    cluster.makeAvailable(NS, "cost");
-    var job = cluster.awaitSeedJob(NS, "cost");
-    cluster.awaitPreview(NS, "cost", condition("Seeded", "False", "Seeding"));
-    cluster.simulator().succeedSeed(NS, job.getMetadata().getName());
-    cluster.awaitPreview(NS, "cost", condition("Ready", "True", "Ready"));
+    static final String NS = "api-cost";
 
-    List<String> requests = cluster.drainRequests();
-    String base = "/namespaces/" + NS + "/";
-    assertThat(count(requests, "PATCH ", base + "previewdeployments/cost/status")).isEqualTo(3);
-    assertThat(count(requests, "POST ", base + "deployments")).isEqualTo(1);
-    assertThat(count(requests, "POST ", base + "services")).isEqualTo(1);
-    assertThat(count(requests, "POST ", base + "jobs")).isEqualTo(1);
-    assertThat(count(requests, "POST ", base + "events")).isEqualTo(3);
-    assertThat(cluster.eventReasons(NS, "cost")).containsExactlyInAnyOrder("Provisioned", "SeedStarted", "Seeded");
-    assertThat(cluster.reconcileCount(NS, "cost")).isEqualTo(3);
-  }
+    @Test
+    void aSeededPreviewReachesReadyWithOneWritePerPhase() {
+        cluster.clearRequests();
+        cluster.create(withSeed(preview(NS, "cost", "feature/cost")));
+        cluster.awaitPreview(NS, "cost", condition("Provisioned", "False", "Provisioning"));
+        cluster.makeAvailable(NS, "cost");
+        var job = cluster.awaitSeedJob(NS, "cost");
+        cluster.awaitPreview(NS, "cost", condition("Seeded", "False", "Seeding"));
+        cluster.simulator().succeedSeed(NS, job.getMetadata().getName());
+        cluster.awaitPreview(NS, "cost", condition("Ready", "True", "Ready"));
 
-  private static long count(List<String> requests, String method, String pathPart) {
-    return requests.stream().filter(r -> r.startsWith(method) && r.contains(pathPart)).count();
-  }
+        List<String> requests = cluster.drainRequests();
+        String base = "/namespaces/" + NS + "/";
+        assertThat(count(requests, "PATCH ", base + "previewdeployments/cost/status"))
+                .isEqualTo(3);
+        assertThat(count(requests, "POST ", base + "deployments")).isEqualTo(1);
+        assertThat(count(requests, "POST ", base + "services")).isEqualTo(1);
+        assertThat(count(requests, "POST ", base + "jobs")).isEqualTo(1);
+        assertThat(count(requests, "POST ", base + "events")).isEqualTo(3);
+        assertThat(cluster.eventReasons(NS, "cost")).containsExactlyInAnyOrder("Provisioned", "SeedStarted", "Seeded");
+        assertThat(cluster.reconcileCount(NS, "cost")).isEqualTo(3);
+    }
+
+    private static long count(List<String> requests, String method, String pathPart) {
+        return requests.stream()
+                .filter(r -> r.startsWith(method) && r.contains(pathPart))
+                .count();
+    }
 }

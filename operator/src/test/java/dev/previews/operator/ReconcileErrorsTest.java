@@ -29,65 +29,75 @@ import org.slf4j.LoggerFactory;
  * preview.
  */
 class ReconcileErrorsTest {
-  final PreviewCluster cluster = new PreviewCluster();
-  final PreviewReconciler reconciler = new PreviewReconciler(cluster.client(), OperatorConfig.defaults(),
-      Clock.systemUTC(), PreviewObserver.NONE);
-  final Logger logger = (Logger) LoggerFactory.getLogger(PreviewReconciler.class);
-  final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  final PreviewDeployment login = cluster.create(preview("team-a", "login", "feature/login"));
+    final PreviewCluster cluster = new PreviewCluster();
+    final PreviewReconciler reconciler =
+            new PreviewReconciler(cluster.client(), OperatorConfig.defaults(), Clock.systemUTC(), PreviewObserver.NONE);
+    final Logger logger = (Logger) LoggerFactory.getLogger(PreviewReconciler.class);
+    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    final PreviewDeployment login = cluster.create(preview("team-a", "login", "feature/login"));
 
-  final Level level = logger.getLevel();
+    final Level level = logger.getLevel();
 
-  ReconcileErrorsTest() {
-    logged.start();
-    logger.addAppender(logged);
-    logger.setLevel(Level.INFO);
-  }
+    ReconcileErrorsTest() {
+        logged.start();
+        logger.addAppender(logged);
+        logger.setLevel(Level.INFO);
+    }
 
-  @AfterEach
-  void close() {
-    logger.detachAppender(logged);
-    logger.setLevel(level);
-    cluster.close();
-  }
+    @AfterEach
+    void close() {
+        logger.detachAppender(logged);
+        logger.setLevel(level);
+        cluster.close();
+    }
 
-  static final KubernetesClientException CONFLICT = new KubernetesClientException(
-      "Operation: [update] for kind: [Deployment] with name: [login] in namespace: [team-a] failed.", 409, null);
+    static final KubernetesClientException CONFLICT = new KubernetesClientException(
+            "Operation: [update] for kind: [Deployment] with name: [login] in namespace: [team-a] failed.", 409, null);
 
-  @Test
-  void aConflictBeforeTheLastAttemptIsOneInfoLineAndNoEvent() {
-    reconciler.updateErrorStatus(login, retrying(false), CONFLICT);
+    @Test
+    void aConflictBeforeTheLastAttemptIsOneInfoLineAndNoEvent() {
+        reconciler.updateErrorStatus(login, retrying(false), CONFLICT);
 
-    assertThat(logged.list).singleElement().satisfies(e -> {
-      assertThat(e.getLevel()).isEqualTo(Level.INFO);
-      assertThat(e.getFormattedMessage()).isEqualTo(
-          "team-a/login: a child kept changing while it was being updated (409 Conflict, 3 attempts), will retry");
-    });
-    assertThat(cluster.eventReasons("team-a", "login")).isEmpty();
-  }
-
-  @Test
-  void anyOtherFailureIsAWarning_andOnTheLastAttemptAWarningEvent() {
-    reconciler.updateErrorStatus(login, retrying(false), new KubernetesClientException("connection refused"));
-    reconciler.updateErrorStatus(login, retrying(true), CONFLICT);
-
-    assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.WARN);
-    assertThat(logged.list.get(0).getFormattedMessage()).contains("reconcile failed, will retry", "connection refused");
-    assertThat(logged.list.get(1).getFormattedMessage()).contains("reconcile failed (giving up until the next change)");
-    assertThat(cluster.eventReasons("team-a", "login")).isEqualTo(List.of("ReconcileError"));
-  }
-
-  /** A reconcile's context that knows only whether this is the last attempt (all the error path reads). */
-  @SuppressWarnings("unchecked")
-  static Context<PreviewDeployment> retrying(boolean lastAttempt) {
-    RetryInfo retry = new RetryInfo() {
-      @Override public int getAttemptCount() { return 1; }
-      @Override public boolean isLastAttempt() { return lastAttempt; }
-    };
-    return (Context<PreviewDeployment>) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("getRetryInfo")) return Optional.of(retry);
-          throw new UnsupportedOperationException(method.getName());
+        assertThat(logged.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.INFO);
+            assertThat(e.getFormattedMessage())
+                    .isEqualTo(
+                            "team-a/login: a child kept changing while it was being updated (409 Conflict, 3 attempts), will retry");
         });
-  }
+        assertThat(cluster.eventReasons("team-a", "login")).isEmpty();
+    }
+
+    @Test
+    void anyOtherFailureIsAWarning_andOnTheLastAttemptAWarningEvent() {
+        reconciler.updateErrorStatus(login, retrying(false), new KubernetesClientException("connection refused"));
+        reconciler.updateErrorStatus(login, retrying(true), CONFLICT);
+
+        assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.WARN);
+        assertThat(logged.list.get(0).getFormattedMessage())
+                .contains("reconcile failed, will retry", "connection refused");
+        assertThat(logged.list.get(1).getFormattedMessage())
+                .contains("reconcile failed (giving up until the next change)");
+        assertThat(cluster.eventReasons("team-a", "login")).isEqualTo(List.of("ReconcileError"));
+    }
+
+    /** A reconcile's context that knows only whether this is the last attempt (all the error path reads). */
+    @SuppressWarnings("unchecked")
+    static Context<PreviewDeployment> retrying(boolean lastAttempt) {
+        RetryInfo retry = new RetryInfo() {
+            @Override
+            public int getAttemptCount() {
+                return 1;
+            }
+
+            @Override
+            public boolean isLastAttempt() {
+                return lastAttempt;
+            }
+        };
+        return (Context<PreviewDeployment>) Proxy.newProxyInstance(
+                Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getRetryInfo")) return Optional.of(retry);
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
 }

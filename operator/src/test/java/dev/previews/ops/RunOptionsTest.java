@@ -3,40 +3,50 @@ package dev.previews.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.previews.ops.RunCommand;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The options `run` adds for the process, as a Deployment passes them. */
 class RunOptionsTest {
-  static OperatorProcess.Options parse(String... args) {
-    RunCommand run = new RunCommand();
-    new CommandLine(run).parseArgs(args);
-    return run.processOptions();
-  }
+    static OperatorProcess.Options parse(String... args) {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs(args);
+        return run.processOptions();
+    }
 
-  @Test
-  void defaultsAreTheManagementPort8081AndNoLeaderElection() {
-    OperatorProcess.Options o = parse();
-    assertThat(o.managementPort()).isEqualTo(System.getenv("MANAGEMENT_PORT") == null ? 8081 : Integer.parseInt(System.getenv("MANAGEMENT_PORT")));
-    assertThat(o.leaderElection()).isFalse();
-  }
+    @Test
+    void defaultsAreTheManagementPort8081AndNoLeaderElection() {
+        OperatorProcess.Options o = parse();
+        assertThat(o.managementPort())
+                .isEqualTo(
+                        System.getenv("MANAGEMENT_PORT") == null
+                                ? 8081
+                                : Integer.parseInt(System.getenv("MANAGEMENT_PORT")));
+        assertThat(o.leaderElection()).isFalse();
+    }
 
-  @Test
-  void leaderElectionTakesTheLeaseNameAndNamespace() {
-    OperatorProcess.Options o = parse("--leader-election", "--lease-name", "previews-lock", "--lease-namespace", "ops",
-        "--management-port", "9090");
-    assertThat(o.leaderElection()).isTrue();
-    assertThat(o.leaseName()).isEqualTo("previews-lock");
-    assertThat(o.leaseNamespace()).isEqualTo("ops");
-    assertThat(o.managementPort()).isEqualTo(9090);
-    assertThat(parse("--no-leader-election").leaderElection()).isFalse();
-    assertThat(parse("--leader-election").leaseName()).isEqualTo("preview-operator");
-  }
+    @Test
+    void leaderElectionTakesTheLeaseNameAndNamespace() {
+        OperatorProcess.Options o = parse(
+                "--leader-election",
+                "--lease-name",
+                "previews-lock",
+                "--lease-namespace",
+                "ops",
+                "--management-port",
+                "9090");
+        assertThat(o.leaderElection()).isTrue();
+        assertThat(o.leaseName()).isEqualTo("previews-lock");
+        assertThat(o.leaseNamespace()).isEqualTo("ops");
+        assertThat(o.managementPort()).isEqualTo(9090);
+        assertThat(parse("--no-leader-election").leaderElection()).isFalse();
+        assertThat(parse("--leader-election").leaseName()).isEqualTo("preview-operator");
+    }
 
-  @Test
-  void logFormatIsPlainOrJson() {
-    assertThatThrownBy(() -> parse("--log-format", "xml")).isInstanceOf(CommandLine.ParameterException.class)
-        .hasMessageContaining("plain, json");
-  }
+    @Test
+    void logFormatIsPlainOrJson() {
+        assertThatThrownBy(() -> parse("--log-format", "xml"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("plain, json");
+    }
 }

@@ -12,19 +12,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
-  @Test
-  void defaultsWhenAbsent() throws Exception {
-    OperatorConfig config = ConfigLoader.parse("");
-    assertThat(config.defaultPlan()).isEqualTo("starter");
-    assertThat(config.plan("starter")).contains(new Plan("starter", Duration.ofDays(5), 40, ExpiryPolicy.Delete));
-    assertThat(config.plan("professional")).contains(new Plan("professional", Duration.ofDays(14), 300, ExpiryPolicy.Delete));
-    assertThat(config.namespaces()).isEmpty();
-    assertThat(config.ingressHostTemplate()).isNull();
-  }
+    @Test
+    void defaultsWhenAbsent() throws Exception {
+        OperatorConfig config = ConfigLoader.parse("");
+        assertThat(config.defaultPlan()).isEqualTo("starter");
+        assertThat(config.plan("starter")).contains(new Plan("starter", Duration.ofDays(5), 40, ExpiryPolicy.Delete));
+        assertThat(config.plan("professional"))
+                .contains(new Plan("professional", Duration.ofDays(14), 300, ExpiryPolicy.Delete));
+        assertThat(config.namespaces()).isEmpty();
+        assertThat(config.ingressHostTemplate()).isNull();
+    }
 
-  @Test
-  void readsEveryKey(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("config.yaml"), """
+    @Test
+    void readsEveryKey(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yaml"), """
         plans:
           team: {ttl: 36h, maxPreviews: 3, expiry: Deprovision}
           big:
@@ -36,36 +37,40 @@ class ConfigLoaderTest {
           hostTemplate: "{{name}}.{{namespace}}.previews.example.com"
         namespaces: [team-a, team-b]
         """);
-    OperatorConfig config = ConfigLoader.load(file);
-    assertThat(config.plans()).containsOnlyKeys("team", "big");
-    assertThat(config.plan("team")).contains(new Plan("team", Duration.ofHours(36), 3, ExpiryPolicy.Deprovision));
-    assertThat(config.defaultPlan()).isEqualTo("team");
-    assertThat(config.ingressHostTemplate()).isEqualTo("{{name}}.{{namespace}}.previews.example.com");
-    assertThat(config.namespaces()).containsExactly("team-a", "team-b");
-  }
+        OperatorConfig config = ConfigLoader.load(file);
+        assertThat(config.plans()).containsOnlyKeys("team", "big");
+        assertThat(config.plan("team")).contains(new Plan("team", Duration.ofHours(36), 3, ExpiryPolicy.Deprovision));
+        assertThat(config.defaultPlan()).isEqualTo("team");
+        assertThat(config.ingressHostTemplate()).isEqualTo("{{name}}.{{namespace}}.previews.example.com");
+        assertThat(config.namespaces()).containsExactly("team-a", "team-b");
+    }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "unknown top key     | planz: {}                                                              | planz: unknown key",
-      "unknown plan key    | 'plans: {starter: {ttl: 5d, maxPreviews: 4, expiry: Delete, color: red}}' | plans.starter.color: unknown key",
-      "bad duration        | 'plans: {starter: {ttl: 5x, maxPreviews: 4, expiry: Delete}}'          | plans.starter.ttl: '5x' is not a duration",
-      "negative limit      | 'plans: {starter: {ttl: 5d, maxPreviews: -1, expiry: Delete}}'         | plans.starter.maxPreviews: -1 is not allowed",
-      "limit not a number  | 'plans: {starter: {ttl: 5d, maxPreviews: lots, expiry: Delete}}'       | plans.starter.maxPreviews: 'lots' is not a whole number",
-      "bad expiry          | 'plans: {starter: {ttl: 5d, maxPreviews: 4, expiry: Archive}}'         | plans.starter.expiry: 'Archive' is not one of Delete, Deprovision",
-      "missing ttl         | 'plans: {starter: {maxPreviews: 4, expiry: Delete}}'                   | plans.starter.ttl: missing",
-      "undefined default   | 'defaultPlan: gold'                                                    | defaultPlan: plan 'gold' is not defined under plans",
-      "bad host template   | 'ingress: {hostTemplate: \"{{pr}}.example.com\"}'                        | ingress.hostTemplate: unknown placeholder '{{pr}}'",
-      "namespaces not list | 'namespaces: team-a'                                                   | namespaces: expected a list",
-      "not yaml            | 'plans: [unclosed'                                                     | not valid YAML"})
-  void badFilesAreRefusedWithOneLineNamingTheKey(String what, String yaml, String expected) {
-    assertThatThrownBy(() -> ConfigLoader.parse(yaml))
-        .isInstanceOf(ConfigLoader.ConfigException.class)
-        .hasMessageContaining(expected)
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception"));
-  }
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "unknown top key     | planz: {}                                                              | planz: unknown key",
+                "unknown plan key    | 'plans: {starter: {ttl: 5d, maxPreviews: 4, expiry: Delete, color: red}}' | plans.starter.color: unknown key",
+                "bad duration        | 'plans: {starter: {ttl: 5x, maxPreviews: 4, expiry: Delete}}'          | plans.starter.ttl: '5x' is not a duration",
+                "negative limit      | 'plans: {starter: {ttl: 5d, maxPreviews: -1, expiry: Delete}}'         | plans.starter.maxPreviews: -1 is not allowed",
+                "limit not a number  | 'plans: {starter: {ttl: 5d, maxPreviews: lots, expiry: Delete}}'       | plans.starter.maxPreviews: 'lots' is not a whole number",
+                "bad expiry          | 'plans: {starter: {ttl: 5d, maxPreviews: 4, expiry: Archive}}'         | plans.starter.expiry: 'Archive' is not one of Delete, Deprovision",
+                "missing ttl         | 'plans: {starter: {maxPreviews: 4, expiry: Delete}}'                   | plans.starter.ttl: missing",
+                "undefined default   | 'defaultPlan: gold'                                                    | defaultPlan: plan 'gold' is not defined under plans",
+                "bad host template   | 'ingress: {hostTemplate: \"{{pr}}.example.com\"}'                        | ingress.hostTemplate: unknown placeholder '{{pr}}'",
+                "namespaces not list | 'namespaces: team-a'                                                   | namespaces: expected a list",
+                "not yaml            | 'plans: [unclosed'                                                     | not valid YAML"
+            })
+    void badFilesAreRefusedWithOneLineNamingTheKey(String what, String yaml, String expected) {
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception"));
+    }
 
-  @Test
-  void aMissingFileIsNamed(@TempDir Path dir) {
-    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml"))).hasMessageEndingWith("nope.yaml: no such file");
-  }
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml")))
+                .hasMessageEndingWith("nope.yaml: no such file");
+    }
 }

@@ -11,15 +11,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * failure, never more: tests assert that there are none, never a count.
  */
 public final class FailedReconciles {
-  private final Queue<String> failed = new ConcurrentLinkedQueue<>();
+    private final Queue<String> failed = new ConcurrentLinkedQueue<>();
 
-  public void add(HasMetadata preview, Exception exception) {
-    failed.add(preview.getMetadata().getNamespace() + "/" + preview.getMetadata().getName() + ": " + exception);
-  }
+    public void add(HasMetadata preview, Exception exception) {
+        failed.add(preview.getMetadata().getNamespace() + "/"
+                + preview.getMetadata().getName() + ": " + exception);
+    }
 
-  /** Those of previews in one namespace, as "namespace/name: exception", oldest first. */
-  public List<String> in(String namespace) {
-    String prefix = namespace + "/";
-    return failed.stream().filter(f -> f.startsWith(prefix)).toList();
-  }
+    /** Those of previews in one namespace, as "namespace/name: exception", oldest first. */
+    public List<String> in(String namespace) {
+        String prefix = namespace + "/";
+        return failed.stream().filter(f -> f.startsWith(prefix)).toList();
+    }
 }

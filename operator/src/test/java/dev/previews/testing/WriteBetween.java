@@ -18,37 +18,41 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * deletion).
  */
 public final class WriteBetween implements Interceptor {
-  private volatile String path;
-  private volatile String method;
-  private volatile Runnable write;
-  private final List<String> sent = new CopyOnWriteArrayList<>();
-  private final List<Integer> answered = new CopyOnWriteArrayList<>();
+    private volatile String path;
+    private volatile String method;
+    private volatile Runnable write;
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+    private final List<Integer> answered = new CopyOnWriteArrayList<>();
 
-  public void beforeNext(String method, String path, Runnable write) {
-    this.write = write;
-    this.method = method;
-    this.path = path;
-  }
-
-  /** The operator's requests to the path since it was armed, as "METHOD path". */
-  public List<String> sent() { return new ArrayList<>(sent); }
-
-  /** The status codes of their answers, in the order they came. */
-  public List<Integer> answered() { return new ArrayList<>(answered); }
-
-  @Override
-  public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-    if (!request.uri().getPath().equals(path)) return;
-    sent.add(request.method() + " " + request.uri().getPath());
-    Runnable w = write;
-    if (request.method().equals(method) && w != null) {
-      write = null;
-      w.run();
+    public void beforeNext(String method, String path, Runnable write) {
+        this.write = write;
+        this.method = method;
+        this.path = path;
     }
-  }
 
-  @Override
-  public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-    if (request.uri().getPath().equals(path)) answered.add(response.code());
-  }
+    /** The operator's requests to the path since it was armed, as "METHOD path". */
+    public List<String> sent() {
+        return new ArrayList<>(sent);
+    }
+
+    /** The status codes of their answers, in the order they came. */
+    public List<Integer> answered() {
+        return new ArrayList<>(answered);
+    }
+
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+        if (!request.uri().getPath().equals(path)) return;
+        sent.add(request.method() + " " + request.uri().getPath());
+        Runnable w = write;
+        if (request.method().equals(method) && w != null) {
+            write = null;
+            w.run();
+        }
+    }
+
+    @Override
+    public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+        if (request.uri().getPath().equals(path)) answered.add(response.code());
+    }
 }

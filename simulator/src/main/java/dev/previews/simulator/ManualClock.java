@@ -8,17 +8,28 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, so that days pass without sleeping. */
 public final class ManualClock extends Clock {
-  private volatile Instant now;
+    private volatile Instant now;
 
-  public ManualClock(Instant start) {
-    this.now = start;
-  }
+    public ManualClock(Instant start) {
+        this.now = start;
+    }
 
-  public void advance(Duration d) {
-    now = now.plus(d);
-  }
+    public void advance(Duration d) {
+        now = now.plus(d);
+    }
 
-  @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-  @Override public Clock withZone(ZoneId zone) { return this; }
-  @Override public Instant instant() { return now; }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
 }

@@ -18,24 +18,24 @@ import java.util.logging.Logger;
  * with the PreviewDeployment CRD installed on demand. The sandbox and the tests build on it.
  */
 public final class MockApi {
-  /** Keeps the mock server's per-request INFO logging quiet (java.util.logging holds loggers weakly). */
-  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+    /** Keeps the mock server's per-request INFO logging quiet (java.util.logging holds loggers weakly). */
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
-  private MockApi() {}
+    private MockApi() {}
 
-  /** Starts the API on {@code port} of the loopback interface (0: any free port). */
-  public static KubernetesMockServer start(int port) {
-    MOCK_LOG.setLevel(Level.WARNING);
-    KubernetesMockServer server = new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), new NamespaceLifecycleDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), port);
-    return server;
-  }
+    /** Starts the API on {@code port} of the loopback interface (0: any free port). */
+    public static KubernetesMockServer start(int port) {
+        MOCK_LOG.setLevel(Level.WARNING);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new NamespaceLifecycleDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        return server;
+    }
 
-  /** Installs the PreviewDeployment CRD (with its status subresource) into a mock API server. */
-  public static void installCrd(KubernetesMockServer server, KubernetesClient client) {
-    CustomResourceDefinition crd = CrdFinisher.load();
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCrd(crd));
-  }
+    /** Installs the PreviewDeployment CRD (with its status subresource) into a mock API server. */
+    public static void installCrd(KubernetesMockServer server, KubernetesClient client) {
+        CustomResourceDefinition crd = CrdFinisher.load();
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        server.expectCustomResource(CustomResourceDefinitionContext.fromCrd(crd));
+    }
 }

@@ -22,41 +22,54 @@ import java.util.regex.Pattern;
  * state until the finalizer is removed.)
  */
 final class NamespaceLifecycleDispatcher extends KubernetesCrudDispatcher {
-  /** A create in a namespace: {@code /api/v1/namespaces/NS/services}, {@code /apis/apps/v1/namespaces/NS/deployments}. */
-  private static final Pattern CREATE_IN_NAMESPACE = Pattern.compile("^/apis?/(?:[^/]+/)+?namespaces/([^/]+)/([^/?]+)");
+    /** A create in a namespace: {@code /api/v1/namespaces/NS/services}, {@code /apis/apps/v1/namespaces/NS/deployments}. */
+    private static final Pattern CREATE_IN_NAMESPACE =
+            Pattern.compile("^/apis?/(?:[^/]+/)+?namespaces/([^/]+)/([^/?]+)");
 
-  NamespaceLifecycleDispatcher() {
-    super(List.of());
-  }
-
-  @Override
-  public MockResponse handleCreate(RecordedRequest request) {
-    Matcher m = CREATE_IN_NAMESPACE.matcher(request.getPath());
-    if (m.find() && beingDeleted(m.group(1))) {
-      return refused(m.group(1), m.group(2), request);
+    NamespaceLifecycleDispatcher() {
+        super(List.of());
     }
-    return super.handleCreate(request);
-  }
 
-  private boolean beingDeleted(String namespace) {
-    MockResponse found = handleGet("/api/v1/namespaces/" + namespace);
-    if (!found.getStatus().contains(" 200 ")) {
-      return false;
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        Matcher m = CREATE_IN_NAMESPACE.matcher(request.getPath());
+        if (m.find() && beingDeleted(m.group(1))) {
+            return refused(m.group(1), m.group(2), request);
+        }
+        return super.handleCreate(request);
     }
-    Namespace ns = Serialization.unmarshal(found.getBody().readUtf8(), Namespace.class);
-    return ns.getMetadata().getDeletionTimestamp() != null;
-  }
 
-  private static MockResponse refused(String namespace, String resource, RecordedRequest request) {
-    String name = Serialization.unmarshal(request.getUtf8Body(), GenericKubernetesResource.class).getMetadata().getName();
-    Status status = new StatusBuilder().withStatus("Failure").withReason("Forbidden").withCode(HttpURLConnection.HTTP_FORBIDDEN)
-        .withMessage(resource + " \"" + name + "\" is forbidden: unable to create new content in namespace " + namespace
-            + " because it is being terminated")
-        .withNewDetails().withName(name).withKind(resource)
-          .addNewCause().withReason("NamespaceTerminating").withField("metadata.namespace")
-            .withMessage("namespace " + namespace + " is being terminated").endCause()
-        .endDetails()
-        .build();
-    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_FORBIDDEN).setBody(Serialization.asJson(status));
-  }
+    private boolean beingDeleted(String namespace) {
+        MockResponse found = handleGet("/api/v1/namespaces/" + namespace);
+        if (!found.getStatus().contains(" 200 ")) {
+            return false;
+        }
+        Namespace ns = Serialization.unmarshal(found.getBody().readUtf8(), Namespace.class);
+        return ns.getMetadata().getDeletionTimestamp() != null;
+    }
+
+    private static MockResponse refused(String namespace, String resource, RecordedRequest request) {
+        String name = Serialization.unmarshal(request.getUtf8Body(), GenericKubernetesResource.class)
+                .getMetadata()
+                .getName();
+        Status status = new StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Forbidden")
+                .withCode(HttpURLConnection.HTTP_FORBIDDEN)
+                .withMessage(resource + " \"" + name + "\" is forbidden: unable to create new content in namespace "
+                        + namespace + " because it is being terminated")
+                .withNewDetails()
+                .withName(name)
+                .withKind(resource)
+                .addNewCause()
+                .withReason("NamespaceTerminating")
+                .withField("metadata.namespace")
+                .withMessage("namespace " + namespace + " is being terminated")
+                .endCause()
+                .endDetails()
+                .build();
+        return new MockResponse()
+                .setResponseCode(HttpURLConnection.HTTP_FORBIDDEN)
+                .setBody(Serialization.asJson(status));
+    }
 }

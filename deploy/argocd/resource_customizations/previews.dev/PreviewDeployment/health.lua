@@ -1,9 +1,10 @@
 -- Argo CD health check for previews.dev/PreviewDeployment (preview-operator).
 -- Healthy: Ready=True for the current generation. Progressing: provisioning, seeding, recreating,
--- or the status is older than the spec. Degraded: the seed failed, or provisioning failed or cannot
--- start (ProvisionFailed, InvalidSpec, UnknownPlan, BranchConflict). Suspended: expired (plan
--- expiry Deprovision; a new commit provisions it again) or waiting for a free slot under the
--- namespace's deployment limit (admitted by itself when another preview goes away).
+-- or the status is older than the spec. Degraded: the seed failed, provisioning failed or cannot
+-- start (ProvisionFailed, InvalidSpec, UnknownPlan, BranchConflict), or the API server keeps refusing
+-- the operator's requests (ReconcileError). Suspended: expired (plan expiry Deprovision; a new
+-- commit provisions it again), scaled to zero by spec.backend.replicas, or waiting for a free slot
+-- under the namespace's deployment limit (admitted by itself when another preview goes away).
 local hs = {}
 
 local function condition(conditions, kind)
@@ -54,6 +55,12 @@ if current(ready) and ready.status == "True" then
   return hs
 end
 
+if current(ready) and ready.reason == "ReconcileError" then
+  hs.status = "Degraded"
+  hs.message = "ReconcileError: " .. message(ready, "the API server refuses the operator's requests")
+  return hs
+end
+
 if current(seedFailed) and seedFailed.status == "True" then
   hs.status = "Degraded"
   hs.message = "Seed failed: " .. message(seedFailed, "the seed Job failed")
@@ -75,6 +82,12 @@ end
 if reason == "Expired" then
   hs.status = "Suspended"
   hs.message = "Expired: " .. message(provisioned, "push a new commit to provision it again")
+  return hs
+end
+
+if reason == "ScaledToZero" then
+  hs.status = "Suspended"
+  hs.message = "Scaled to zero: " .. message(provisioned, "spec.backend.replicas is 0")
   return hs
 end
 

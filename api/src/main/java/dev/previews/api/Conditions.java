@@ -26,6 +26,10 @@ public final class Conditions {
         public static final String EXPIRED = "Expired";
         public static final String INVALID_SPEC = "InvalidSpec";
         public static final String UNKNOWN_PLAN = "UnknownPlan";
+        /** spec.backend.replicas is 0: nothing serves the preview. */
+        public static final String SCALED_TO_ZERO = "ScaledToZero";
+        /** A request the API server keeps refusing (or that failed past the retries). */
+        public static final String RECONCILE_ERROR = "ReconcileError";
     }
 
     /** Reasons of the Seeded and SeedFailed conditions. */
@@ -40,6 +44,8 @@ public final class Conditions {
         public static final String NOT_FAILED = "NoFailure";
         public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
         public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+        /** The preview expired: its backend and what was seeded into it are gone. */
+        public static final String EXPIRED = "Expired";
     }
 
     /** Reasons of the Ready condition besides the blocking reason of Provisioned or Seeded. */
@@ -47,5 +53,6 @@ public final class Conditions {
         private Ready() {}
 
         public static final String READY = "Ready";
+        public static final String RECONCILE_ERROR = Provisioned.RECONCILE_ERROR;
     }
 }

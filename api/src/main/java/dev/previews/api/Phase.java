@@ -10,5 +10,7 @@ public enum Phase {
     Failed,
     LimitExceeded,
     Expired,
-    Invalid
+    Invalid,
+    /** Scaled to zero: by spec.backend.replicas, or asleep after a time without activity. */
+    Asleep
 }

@@ -15,7 +15,7 @@ public class PreviewDeploymentStatus {
     private Long observedGeneration;
 
     @JsonPropertyDescription(
-            "One-word summary: Pending, Provisioning, Seeding, Ready, SeedFailed, Failed, LimitExceeded, Expired or Invalid.")
+            "One-word summary: Pending, Provisioning, Seeding, Ready, SeedFailed, Failed, LimitExceeded, Expired, Invalid or Asleep.")
     private Phase phase;
 
     @JsonPropertyDescription("The commit whose backend is provisioned now (or being provisioned).")
@@ -39,6 +39,10 @@ public class PreviewDeploymentStatus {
 
     @JsonPropertyDescription("When the preview expires (RFC 3339): createdAt + min(plan TTL, spec.ttl).")
     private String expiresAt;
+
+    @JsonPropertyDescription(
+            "What expiry does under the plan last resolved (Delete or Deprovision): kept for a namespace whose plan label names no plan.")
+    private String expiryPolicy;
 
     @JsonPropertyDescription("State of the seed Job for the current commit.")
     private SeedStatus seed;
@@ -119,6 +123,14 @@ public class PreviewDeploymentStatus {
         this.expiresAt = expiresAt;
     }
 
+    public String getExpiryPolicy() {
+        return expiryPolicy;
+    }
+
+    public void setExpiryPolicy(String expiryPolicy) {
+        this.expiryPolicy = expiryPolicy;
+    }
+
     public SeedStatus getSeed() {
         return seed;
     }
@@ -162,6 +174,7 @@ public class PreviewDeploymentStatus {
                 && Objects.equals(externalUrl, s.externalUrl)
                 && Objects.equals(createdAt, s.createdAt)
                 && Objects.equals(expiresAt, s.expiresAt)
+                && Objects.equals(expiryPolicy, s.expiryPolicy)
                 && Objects.equals(seed, s.seed)
                 && Objects.equals(conditions, s.conditions);
     }
@@ -178,6 +191,7 @@ public class PreviewDeploymentStatus {
                 externalUrl,
                 createdAt,
                 expiresAt,
+                expiryPolicy,
                 seed,
                 conditions);
     }

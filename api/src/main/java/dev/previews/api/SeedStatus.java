@@ -18,6 +18,10 @@ public class SeedStatus {
     @JsonPropertyDescription("Outcome of the seed; on failure, the reason and the last lines the seed printed.")
     private String message;
 
+    @JsonPropertyDescription(
+            "Fingerprint of what the seed ran from: the commit, the resolved seed spec and the reseed annotation.")
+    private String fingerprint;
+
     public SeedStatus() {}
 
     public SeedStatus(String jobName, String startedAt, String finishedAt, String message) {
@@ -51,6 +55,14 @@ public class SeedStatus {
         this.finishedAt = finishedAt;
     }
 
+    public String getFingerprint() {
+        return fingerprint;
+    }
+
+    public void setFingerprint(String fingerprint) {
+        this.fingerprint = fingerprint;
+    }
+
     public String getMessage() {
         return message;
     }
@@ -65,11 +77,12 @@ public class SeedStatus {
                 && Objects.equals(jobName, s.jobName)
                 && Objects.equals(startedAt, s.startedAt)
                 && Objects.equals(finishedAt, s.finishedAt)
-                && Objects.equals(message, s.message);
+                && Objects.equals(message, s.message)
+                && Objects.equals(fingerprint, s.fingerprint);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(jobName, startedAt, finishedAt, message);
+        return Objects.hash(jobName, startedAt, finishedAt, message, fingerprint);
     }
 }

@@ -87,7 +87,8 @@ class CrdTest {
                         "Failed",
                         "LimitExceeded",
                         "Expired",
-                        "Invalid");
+                        "Invalid",
+                        "Asleep");
     }
 
     @Test

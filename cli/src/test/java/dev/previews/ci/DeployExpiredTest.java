@@ -54,7 +54,7 @@ class DeployExpiredTest {
             String firstUid = preview(sandbox).getMetadata().getUid();
 
             clock.advance(Duration.ofHours(2));
-            sandbox.operator().expiryTimer().fireDue();
+            sandbox.operator().wakeUps().fireDue();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> preview(sandbox).getStatus().getPhase() == Phase.Expired);
 

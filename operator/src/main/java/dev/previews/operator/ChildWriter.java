@@ -1,23 +1,17 @@
 package dev.previews.operator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.PreviewDeployment;
-import dev.previews.policy.JsonSubset;
-import dev.previews.policy.Quantities;
-import dev.previews.spec.JsonMerge;
+import dev.previews.workload.ChildDrift;
 import dev.previews.workload.Ownership;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * Writes a preview's children with plain create, update (PUT) and delete: no server-side apply,
@@ -26,7 +20,6 @@ import java.util.function.Supplier;
  */
 public final class ChildWriter {
     private final KubernetesClient client;
-    private final KubernetesSerialization json;
     private final VerifiedChildren verified = new VerifiedChildren();
 
     /** Updates of one object within one reconcile when it keeps changing under the operator (409). */
@@ -48,54 +41,30 @@ public final class ChildWriter {
 
     public ChildWriter(KubernetesClient client) {
         this.client = client;
-        this.json = client.getKubernetesSerialization();
+    }
+
+    /** Whether this version of the child was last seen to hold what {@code wanted} names. */
+    public boolean holds(HasMetadata child, String wanted) {
+        return verified.holds(child, wanted);
+    }
+
+    /** Records that this version of the child holds what {@code wanted} names. */
+    public void verified(HasMetadata child, String wanted) {
+        verified.remember(child, wanted);
     }
 
     /**
-     * Creates the object when absent, updates it when it drifted; returns what the server answered,
-     * or null when nothing was written. What is written goes into the informer's cache at once, and its
-     * own watch event triggers no reconcile (see {@link #create}).
-     *
-     * <p>{@code wanted} names everything the desired object is made from (null: unknown). When the
-     * cached object is the very version last seen to hold what the same {@code wanted} asked for, the
-     * desired object is neither built nor compared again.
+     * Puts the child back to the desired object (see {@link ChildDrift#restored}) and PUTs it with the
+     * resourceVersion read, so that nobody else's change is overwritten unseen. When the object changed
+     * after it was read (409 Conflict: most often the Deployment controller writing its status or
+     * revision), reads it again and starts from that version, at most {@link #UPDATE_ATTEMPTS} times in
+     * all, as client-go's RetryOnConflict does; only a conflict that goes on fails the reconcile, which
+     * then runs again on fresh state. Returns what the server answered, or null when nothing was written.
      */
-    public <T extends HasMetadata> T ensure(
-            PreviewDeployment owner,
-            String wanted,
-            Supplier<T> desiredObject,
-            T actual,
-            InformerEventSource<T, ?> cache) {
-        if (actual != null && wanted != null && verified.holds(actual, wanted)) {
-            return null;
-        }
-        T desired = desiredObject.get();
-        if (actual == null) {
-            return create(owner, wanted, desired, cache);
-        }
-        if (matches(desired, actual)) {
-            verified.remember(actual, wanted);
-            return null;
-        }
-        return update(wanted, desired, actual, cache);
-    }
-
-    /**
-     * Lays the desired fields over the object read and PUTs it with that object's resourceVersion, so
-     * that nobody else's change is overwritten unseen. When the object changed after it was read (409
-     * Conflict: most often the Deployment controller writing its status or revision), reads it again
-     * and lays the fields over that version, at most {@link #UPDATE_ATTEMPTS} times in all, as
-     * client-go's RetryOnConflict does; only a conflict that goes on fails the reconcile, which then
-     * runs again on fresh state.
-     */
-    @SuppressWarnings("unchecked")
-    private <T extends HasMetadata> T update(String wanted, T desired, T actual, InformerEventSource<T, ?> cache) {
+    public <T extends HasMetadata> T update(String wanted, T desired, T actual, InformerEventSource<T, ?> cache) {
         T read = actual;
         for (int attempt = 1; ; attempt++) {
-            JsonNode merged = JsonMerge.overlay(
-                    json.convertValue(read, JsonNode.class), json.convertValue(desired, JsonNode.class));
-            T update = markedOwn((T) json.convertValue(merged, read.getClass()), read, cache);
-            update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+            T update = markedOwn(ChildDrift.restored(desired, read), read, cache);
             try {
                 T written = client.resource(update).update();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, read);
@@ -109,7 +78,7 @@ public final class ChildWriter {
                 if (current == null) {
                     throw e; // deleted meanwhile: the reconcile runs again and creates it
                 }
-                if (matches(desired, current)) {
+                if (ChildDrift.of(desired, current).isEmpty()) {
                     verified.remember(current, wanted);
                     return null;
                 }
@@ -127,17 +96,11 @@ public final class ChildWriter {
      * Creates the object; an existing object of this preview counts as created, anyone else's is refused.
      * The object carries java-operator-sdk's "previous" annotation, which marks its creation event as
      * this operator's own: that event can arrive before the create returns, and would otherwise run
-     * the reconcile again for nothing. What the server answered goes into the informer's cache.
+     * the reconcile again for nothing. What the server answered goes into the informer's cache, and
+     * is remembered as holding {@code wanted} (it is the desired object, as the server stored it); an
+     * object found existing is compared next time.
      */
-    public <T extends HasMetadata> T create(PreviewDeployment owner, T desired, InformerEventSource<T, ?> cache) {
-        return create(owner, null, desired, cache);
-    }
-
-    /**
-     * {@link #create}, and what this call created is remembered as holding {@code wanted} (it is the
-     * desired object, as the server stored it); an object found existing is compared next time.
-     */
-    private <T extends HasMetadata> T create(
+    public <T extends HasMetadata> T create(
             PreviewDeployment owner, String wanted, T desired, InformerEventSource<T, ?> cache) {
         try {
             T created = client.resource(markedOwn(desired, null, cache)).create();
@@ -165,19 +128,6 @@ public final class ChildWriter {
                         Objects.requireNonNullElse(object.getMetadata().getAnnotations(), Map.of())));
         return cache.addPreviousAnnotation(
                 previous == null ? null : previous.getMetadata().getResourceVersion(), object);
-    }
-
-    /**
-     * Whether the actual object holds the desired labels, annotations, owner references and spec.
-     * Resource quantities count by value, since the API server stores them in canonical form.
-     */
-    public boolean matches(HasMetadata desired, HasMetadata actual) {
-        JsonNode want = Quantities.byValue(json.convertValue(desired, JsonNode.class));
-        JsonNode have = Quantities.byValue(json.convertValue(actual, JsonNode.class));
-        ((ObjectNode) want).remove("status");
-        ObjectNode wantMeta = (ObjectNode) want.get("metadata");
-        wantMeta.retain("labels", "annotations", "ownerReferences");
-        return JsonSubset.contains(have, want);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.previews.policy.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -71,8 +72,13 @@ public final class PreviewOperator implements AutoCloseable {
         return operator;
     }
 
-    public ExpiryTimer expiryTimer() {
-        return reconciler.expiryTimer();
+    public WakeUpTimer wakeUps() {
+        return reconciler.wakeUps();
+    }
+
+    /** Reconciles the preview again now (a forced resync of one preview). */
+    public void resync(ResourceID preview) {
+        reconciler.resync(preview);
     }
 
     /**
@@ -83,7 +89,7 @@ public final class PreviewOperator implements AutoCloseable {
 
     /**
      * Stops the operator: first the reconciles (those under way finish, no new one starts), then
-     * java-operator-sdk (its informers), then the expiry timer. A reconcile never runs on informers
+     * java-operator-sdk (its informers), then the wake-up timer. A reconcile never runs on informers
      * that have stopped, nor fails on a timer that is already shut down.
      */
     @Override
@@ -98,7 +104,7 @@ public final class PreviewOperator implements AutoCloseable {
         try {
             operator.stop();
         } finally {
-            reconciler.expiryTimer().close();
+            reconciler.wakeUps().close();
         }
     }
 }

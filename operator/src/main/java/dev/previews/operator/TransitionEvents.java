@@ -1,6 +1,7 @@
 package dev.previews.operator;
 
 import static dev.previews.api.Conditions.PROVISIONED;
+import static dev.previews.api.Conditions.READY;
 import static dev.previews.api.Conditions.SEEDED;
 import static dev.previews.api.Conditions.SEED_FAILED;
 
@@ -45,6 +46,12 @@ public final class TransitionEvents {
                     && !Provisioned.DEPLOYMENT_LIMIT_EXCEEDED.equals(c.getReason());
             if (kind != null && moved(oldProvisioned, c, messageCounts)) {
                 notices.add(new Notice(kind.type(), kind.reason(), c.getMessage()));
+            }
+        });
+        condition(after, READY).ifPresent(c -> {
+            // one Warning per episode of refusals: the message may change from one attempt to the next
+            if (Provisioned.RECONCILE_ERROR.equals(c.getReason()) && moved(condition(before, READY), c, false)) {
+                notices.add(new Notice(Type.Warning, "ReconcileError", c.getMessage()));
             }
         });
         String oldJob = before == null || before.getSeed() == null

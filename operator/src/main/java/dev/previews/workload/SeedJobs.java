@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /** The seed Job of a preview: one per (commit, seed container, reseed value). Pure functions. */
 public final class SeedJobs {
@@ -57,22 +59,28 @@ public final class SeedJobs {
     }
 
     /**
-     * Fingerprint of one seed run: the commit, the seed container, its limits and the value of the
-     * reseed annotation. A new fingerprint means a new Job.
+     * Fingerprint of one seed run: the deployment (its createdAt), the commit, the seed as the user
+     * wrote it (its image with the placeholders resolved, command, args, env, backoffLimit,
+     * activeDeadlineSeconds) and the value of the reseed annotation. A new fingerprint means a new
+     * Job. Not how the operator builds the Job's container (the PREVIEW_* variables, the security
+     * context): an upgrade of the operator that builds it differently runs no seed again.
      */
-    public static String fingerprint(PreviewDeployment preview, Container container) {
+    public static String fingerprint(PreviewDeployment preview, String seedImage, String deployedAt) {
         SeedSpec seed = preview.getSpec().getSeed();
-        String reseed = reseed(preview);
+        Map<String, Object> canonical = new TreeMap<>();
+        canonical.put("deployment", deployedAt);
+        canonical.put("commit", preview.getSpec().getCommit());
+        canonical.put("image", seedImage);
+        canonical.put("command", Objects.requireNonNullElse(seed.getCommand(), List.of()));
+        canonical.put("args", Objects.requireNonNullElse(seed.getArgs(), List.of()));
+        canonical.put("env", Objects.requireNonNullElse(seed.getEnv(), List.of()));
+        canonical.put("backoffLimit", seed.backoffLimitOrDefault());
+        canonical.put("activeDeadlineSeconds", seed.activeDeadlineSecondsOrDefault());
+        canonical.put("reseed", reseed(preview));
         try {
-            String canonical = CANONICAL.writeValueAsString(Map.of(
-                    "commit", preview.getSpec().getCommit(),
-                    "container", container,
-                    "backoffLimit", seed.backoffLimitOrDefault(),
-                    "activeDeadlineSeconds", seed.activeDeadlineSecondsOrDefault(),
-                    "reseed", reseed));
-            return PreviewNames.shortHash(canonical, 6);
+            return PreviewNames.shortHash(CANONICAL.writeValueAsString(canonical), 6);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a seed container always serializes", e);
+            throw new IllegalStateException("a seed spec always serializes", e);
         }
     }
 

@@ -58,6 +58,21 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
     public static final Plan EXPIRE_DEPROVISION =
             new Plan("e2e-expire-deprovision", EXPIRY_TTL, 10, ExpiryPolicy.Deprovision);
     public static final Plan LIMIT_TWO = new Plan("e2e-limit-two", Duration.ofDays(1), 2, ExpiryPolicy.Delete);
+    /** Expiry after the preview was put into another state first (ExpiryPrecedenceE2E). */
+    public static final Duration LATER_TTL = Duration.ofSeconds(25);
+
+    public static final Plan LATER_DELETE = new Plan("e2e-later-delete", LATER_TTL, 10, ExpiryPolicy.Delete);
+    public static final Plan LATER_DEPROVISION =
+            new Plan("e2e-later-deprovision", LATER_TTL, 10, ExpiryPolicy.Deprovision);
+    /** One slot, three minutes: a preview's own spec.ttl (1m) expires it first (ExpiryPrecedenceE2E). */
+    public static final Plan ONE_SLOT_LONG =
+            new Plan("e2e-one-slot-long", Duration.ofMinutes(3), 1, ExpiryPolicy.Deprovision);
+    /** One slot each, short-lived (SlotHandOverE2E). */
+    public static final Plan ONE_SLOT_DEPROVISION =
+            new Plan("e2e-one-slot-deprovision", Duration.ofSeconds(20), 1, ExpiryPolicy.Deprovision);
+
+    public static final Plan ONE_SLOT_DELETE =
+            new Plan("e2e-one-slot-delete", Duration.ofSeconds(20), 1, ExpiryPolicy.Delete);
 
     public static final String CRD_NAME = "previewdeployments.previews.dev";
 
@@ -89,7 +104,12 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
         OperatorConfig config = OperatorConfig.defaults()
                 .withPlan(EXPIRE_DELETE)
                 .withPlan(EXPIRE_DEPROVISION)
-                .withPlan(LIMIT_TWO);
+                .withPlan(LIMIT_TWO)
+                .withPlan(LATER_DELETE)
+                .withPlan(LATER_DEPROVISION)
+                .withPlan(ONE_SLOT_LONG)
+                .withPlan(ONE_SLOT_DEPROVISION)
+                .withPlan(ONE_SLOT_DELETE);
         this.operator = new PreviewOperator(
                         operatorClient,
                         config,

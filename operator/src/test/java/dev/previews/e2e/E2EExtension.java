@@ -28,7 +28,17 @@ public final class E2EExtension
     private static final String START = "requests-at-start";
     /** Every end-to-end class; the permission audit runs only when all of them have. */
     static final Set<String> ALL_CLASSES = Set.of(
-            "CrdE2E", "FieldOwnershipE2E", "IdleE2E", "KubectlGetE2E", "LifecycleE2E", "PermissionsE2E", "PlansE2E");
+            "CrdE2E",
+            "ExpiryPrecedenceE2E",
+            "FieldOwnershipE2E",
+            "IdleE2E",
+            "KubectlGetE2E",
+            "LifecycleE2E",
+            "OwnedChildrenE2E",
+            "PermissionsE2E",
+            "PlansE2E",
+            "RefusedRequestsE2E",
+            "SlotHandOverE2E");
 
     private static final Set<String> RUN = ConcurrentHashMap.newKeySet();
 

@@ -219,7 +219,12 @@ class PermissionsE2E {
                             .endSpec()
                             .build())
                     .create();
-            PreviewDeployment seeded = Previews.withSeed(Previews.preview(ns.name(), "clash-job", "feature/clash-job"));
+            // the seed Job's name follows the deployment's createdAt: known once the backend is created,
+            // whose pods stay pending until the foreign Job has taken the name
+            env.kubelet().holdBackends(ns.name(), "clash-job");
+            ns.create(Previews.withSeed(Previews.preview(ns.name(), "clash-job", "feature/clash-job")));
+            PreviewDeployment seeded = ns.awaitPreview(
+                    "clash-job", p -> assertThat(p.getStatus().getCreatedAt()).isNotNull());
             HasMetadata job = admin.batch()
                     .v1()
                     .jobs()
@@ -233,6 +238,7 @@ class PermissionsE2E {
                             .endSpec()
                             .build())
                     .create();
+            env.kubelet().releaseBackends(ns.name(), "clash-job");
 
             ns.create(Previews.preview(ns.name(), "clash-deployment", "feature/clash-deployment"));
             ns.create(Previews.preview(ns.name(), "clash-service", "feature/clash-service"));
@@ -241,7 +247,6 @@ class PermissionsE2E {
             host.setHost("clash.previews.example.com");
             withHost.getSpec().setIngress(host);
             ns.create(withHost);
-            ns.create(seeded);
 
             for (HasMetadata foreign : List.of(deployment, service, ingress, job)) {
                 String preview =
@@ -265,18 +270,14 @@ class PermissionsE2E {
         }
     }
 
-    /** The seed Job name the operator will use for this preview (the tier's Job takes it first). */
+    /** The seed Job name the operator will use for this provisioned preview (the tier's Job takes it first). */
     private static String seedJobName(PreviewDeployment preview) {
         var resolved = SpecCheck.check(preview, null).resolved();
-        var container = SeedJobs.container(
-                preview,
-                resolved.seedImage(),
-                PreviewNames.serviceUrl(
-                        preview.getMetadata().getName(), preview.getMetadata().getNamespace()));
         return PreviewNames.seedJobName(
                 preview.getMetadata().getName(),
                 preview.getSpec().getCommit(),
-                SeedJobs.fingerprint(preview, container));
+                SeedJobs.fingerprint(
+                        preview, resolved.seedImage(), preview.getStatus().getCreatedAt()));
     }
 
     @Test

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * A reconcile that fails is logged and retried; what a platform engineer reads depends on why. A
  * 409 Conflict that outlasted the operator's own attempts (a controller kept writing the child, see
  * {@link ChildConflictTest}) is routine: one INFO line, no Warning, no Event. Anything else, or a
- * conflict on the last attempt, is a WARN, and the last attempt also leaves a Warning Event on the
- * preview.
+ * conflict on the last attempt, is a WARN, and the last attempt also reports the failure in the
+ * preview's status (Ready=False ReconcileError), with a Warning Event, and tries again later.
  */
 class ReconcileErrorsTest {
     final PreviewCluster cluster = new PreviewCluster();
@@ -76,7 +76,7 @@ class ReconcileErrorsTest {
         assertThat(logged.list.get(0).getFormattedMessage())
                 .contains("reconcile failed, will retry", "connection refused");
         assertThat(logged.list.get(1).getFormattedMessage())
-                .contains("reconcile failed (giving up until the next change)");
+                .contains("reconcile failed (reported in the status, trying again later)");
         assertThat(cluster.eventReasons("team-a", "login")).isEqualTo(List.of("ReconcileError"));
     }
 

@@ -252,7 +252,7 @@ class ManagementEndpointsTest {
         await().atMost(WAIT).until(() -> metric("preview_operator_previews", "phase", "Ready", "plan", "tiny") == 1);
         double expiredBefore = metric("preview_operator_expiries_total", "policy", "Deprovision");
         clock.advance(Duration.ofHours(2));
-        process.operator().expiryTimer().fireDue();
+        process.operator().wakeUps().fireDue();
         await().atMost(WAIT)
                 .until(() -> metric("preview_operator_expiries_total", "policy", "Deprovision") == expiredBefore + 1);
         await().atMost(WAIT).until(() -> metric("preview_operator_previews", "phase", "Expired", "plan", "tiny") == 1);

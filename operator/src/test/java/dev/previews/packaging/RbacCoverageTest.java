@@ -181,7 +181,7 @@ class RbacCoverageTest {
                             && COMMIT_B.equals(d.getMetadata().getLabels().get("previews.dev/commit"));
                 });
                 clock.advance(Duration.ofHours(2));
-                process.operator().expiryTimer().fireDue();
+                process.operator().wakeUps().fireDue();
                 await().atMost(WAIT).until(() -> phase(admin, "team-a", "login").equals("Expired"));
                 await().atMost(WAIT)
                         .until(() -> admin.services()
@@ -196,7 +196,7 @@ class RbacCoverageTest {
                 simulator.markAvailable("team-b", "cart");
                 await().atMost(WAIT).until(() -> phase(admin, "team-b", "cart").equals("Ready"));
                 clock.advance(Duration.ofDays(6));
-                process.operator().expiryTimer().fireDue();
+                process.operator().wakeUps().fireDue();
                 // The namespace's label gives it plan starter (Delete) whether or not watchNamespaces is set.
                 await().atMost(WAIT)
                         .until(() -> admin.resources(PreviewDeployment.class)

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The CRUD mock API with RBAC enforced for one client, as a real API server enforces it: requests
@@ -74,6 +75,14 @@ public final class RbacMockApi implements AutoCloseable {
         synchronized (dispatcher.seen) {
             return new ArrayList<>(dispatcher.seen);
         }
+    }
+
+    /**
+     * Refuses the operator's requests that match, as if its role lacked them (a platform team changed
+     * the RBAC), on top of the manifests' rules; {@code r -> false} lifts it again.
+     */
+    public void refuseAlso(Predicate<Rbac.Request> refused) {
+        dispatcher.refusedAlso = refused;
     }
 
     /** The operator's requests RBAC refused. */
@@ -132,6 +141,7 @@ public final class RbacMockApi implements AutoCloseable {
         private final Rbac rbac;
         final List<Rbac.Request> seen = Collections.synchronizedList(new ArrayList<>());
         final Set<Rbac.Request> denied = Collections.synchronizedSet(new LinkedHashSet<>());
+        volatile Predicate<Rbac.Request> refusedAlso = r -> false;
 
         Dispatcher(Rbac rbac) {
             super(List.of());
@@ -150,7 +160,7 @@ public final class RbacMockApi implements AutoCloseable {
             }
             if (operator && r != null) {
                 seen.add(r);
-                if (!rbac.allows(r)) {
+                if (!rbac.allows(r) || refusedAlso.test(r)) {
                     denied.add(r);
                     return new MockResponse()
                             .setResponseCode(403)

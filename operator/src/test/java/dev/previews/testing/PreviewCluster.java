@@ -132,7 +132,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
     /** Moves the clock and lets the operator's timers fire what is due. */
     public void advance(Duration d) {
         clock.advance(d);
-        operator.expiryTimer().fireDue();
+        operator.wakeUps().fireDue();
     }
 
     public PreviewDeployment create(PreviewDeployment p) {

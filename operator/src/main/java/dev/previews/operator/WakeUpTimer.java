@@ -19,11 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Wakes a preview up at a given instant of the injected clock (its expiry), with one timer per
- * preview: no polling. {@link #fireDue()} fires what is due now; the executor calls it when the next
- * instant comes, and a test that moves its clock calls it too.
+ * Wakes a preview up at the instant its decision asked for (the expiry of its deployment), on the
+ * injected clock, with one timer per preview: no polling. {@link #fireDue()} fires what is due now;
+ * the executor calls it when the next instant comes, and a test that moves its clock calls it too.
+ * A time that has passed is never scheduled: it would fire at once, again and again.
  */
-public final class ExpiryTimer implements AutoCloseable {
+public final class WakeUpTimer implements AutoCloseable {
     private final Clock clock;
     private final Consumer<ResourceID> wake;
     private final Map<ResourceID, Instant> due = new HashMap<>();
@@ -31,20 +32,26 @@ public final class ExpiryTimer implements AutoCloseable {
     private final TreeMap<Instant, Set<ResourceID>> byInstant = new TreeMap<>();
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "preview-expiry-timer");
+        Thread t = new Thread(r, "preview-wake-up-timer");
         t.setDaemon(true);
         return t;
     });
     private ScheduledFuture<?> next;
     private Instant armedFor;
 
-    public ExpiryTimer(Clock clock, Consumer<ResourceID> wake) {
+    public WakeUpTimer(Clock clock, Consumer<ResourceID> wake) {
         this.clock = clock;
         this.wake = wake;
     }
 
-    /** Wakes the preview at the instant (replacing an earlier request); null cancels. */
+    /**
+     * Wakes the preview at the instant (replacing an earlier request); null, or an instant that is not
+     * to come any more, cancels.
+     */
     public synchronized void wakeAt(ResourceID preview, Instant at) {
+        if (at != null && !at.isAfter(clock.instant())) {
+            at = null;
+        }
         Instant previous = at == null ? due.remove(preview) : due.put(preview, at);
         if (!Objects.equals(previous, at)) {
             unindex(preview, previous);

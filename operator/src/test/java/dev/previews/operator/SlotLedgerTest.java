@@ -2,7 +2,10 @@ package dev.previews.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
+import dev.previews.api.PreviewDeploymentStatus;
+import dev.previews.policy.Admission;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.lang.reflect.Proxy;
@@ -12,14 +15,44 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Admission's common case answers from the count of previews the informer added, without reading
- * the namespace's previews from the cache; only a namespace at its limit is counted in full.
+ * the namespace's previews from the cache; only a namespace at its limit is counted in full. A
+ * decision that keeps a slot holds it; one that gives it up frees it.
  */
-class PreviewIndexTest {
+class SlotLedgerTest {
     final PrimaryCache cache = new PrimaryCache();
     final PreviewIndex index = new PreviewIndex();
+    final SlotLedger ledger = new SlotLedger(index);
 
-    PreviewIndexTest() {
+    SlotLedgerTest() {
         index.attach(cache.proxy());
+    }
+
+    /** A decision that takes the slot whenever it is admitted, as provisioning does. */
+    SlotLedger.Settled<Admission.Decision> admit(PreviewDeployment p, int limit) {
+        return ledger.decide(p, limit, slot -> slot, Admission.Decision::admitted);
+    }
+
+    @Test
+    void aHolderKeepsItsSlotUntilADecisionGivesItUp_whichFreesIt() {
+        PreviewDeployment first = preview("team-a", "first");
+        first.setStatus(new PreviewDeploymentStatus());
+        first.getStatus().setCommit("a1b2c3d");
+        first.getStatus().setPhase(Phase.Ready);
+        cache.add(first); // its status, as the cache holds it, says it holds a slot
+        cache.add(preview("team-a", "second"));
+        assertThat(admit(preview("team-a", "first"), 1).decision().admitted()).isTrue();
+        assertThat(admit(preview("team-a", "second"), 1).decision().admitted()).isFalse();
+        assertThat(admit(preview("team-a", "first"), 1).decision().admitted())
+                .as("a holder keeps it")
+                .isTrue();
+
+        SlotLedger.Settled<Boolean> expired = ledger.decide(first, 1, slot -> false, held -> held);
+        assertThat(expired.freed()).isTrue();
+        assertThat(admit(preview("team-a", "second"), 1).decision().admitted())
+                .as("admitted from the ledger, whatever the cache's statuses still say")
+                .isTrue();
+        assertThat(ledger.gone("team-a", "second")).isTrue();
+        assertThat(ledger.gone("team-a", "second")).isFalse();
     }
 
     @Test
@@ -27,9 +60,13 @@ class PreviewIndexTest {
         for (int i = 0; i < 1000; i++) cache.add(preview("team-a", "p-" + i));
         cache.add(preview("team-b", "other"));
 
-        assertThat(index.admit(preview("team-a", "p-999"), 1001).admitted()).isTrue();
-        assertThat(index.admit(preview("team-a", "p-998"), 1001).admitted()).isTrue();
-        assertThat(cache.reads).as("reads of the namespace's previews").isZero();
+        assertThat(admit(preview("team-a", "p-999"), 1001).decision().admitted())
+                .isTrue();
+        assertThat(admit(preview("team-a", "p-998"), 1001).decision().admitted())
+                .isTrue();
+        assertThat(cache.reads)
+                .as("reads of the namespace's previews: once, to fill its ledger")
+                .isEqualTo(1);
     }
 
     @Test
@@ -37,12 +74,12 @@ class PreviewIndexTest {
         PreviewDeployment first = cache.add(preview("team-a", "first"));
         cache.add(preview("team-a", "second"));
         // two previews and a limit of two: the full count decides
-        assertThat(index.admit(preview("team-a", "second"), 2).admitted()).isTrue();
-        assertThat(cache.reads).isEqualTo(1);
+        assertThat(admit(preview("team-a", "second"), 2).decision().admitted()).isTrue();
+        assertThat(cache.reads).as("the ledger filled, and the full count").isEqualTo(2);
 
         cache.delete(first);
-        assertThat(index.admit(preview("team-a", "third"), 2).admitted()).isTrue();
-        assertThat(cache.reads).as("reads after the deletion was reconciled").isEqualTo(1);
+        assertThat(admit(preview("team-a", "third"), 2).decision().admitted()).isTrue();
+        assertThat(cache.reads).as("reads after the deletion was reconciled").isEqualTo(2);
     }
 
     @Test
@@ -54,8 +91,8 @@ class PreviewIndexTest {
         cache.delete(old); // the old one's deletion, reconciled after the new one came
         cache.add(preview("team-a", "second"));
         // the new "first" and "second": a limit of two is full, and the full count decides
-        index.admit(preview("team-a", "third"), 2);
-        assertThat(cache.reads).isEqualTo(1);
+        admit(preview("team-a", "third"), 2);
+        assertThat(cache.reads).as("the ledger filled, and the full count").isEqualTo(2);
     }
 
     private static PreviewDeployment preview(String namespace, String name) {

@@ -11,11 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ExpiryTimerTest {
+class WakeUpTimerTest {
     static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
     final ManualClock clock = new ManualClock(T0);
     final List<ResourceID> woken = new CopyOnWriteArrayList<>();
-    final ExpiryTimer timer = new ExpiryTimer(clock, woken::add);
+    final WakeUpTimer timer = new WakeUpTimer(clock, woken::add);
 
     static ResourceID id(String name) {
         return new ResourceID(name, "ns");

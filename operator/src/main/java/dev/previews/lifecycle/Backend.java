@@ -1,0 +1,211 @@
+package dev.previews.lifecycle;
+
+import static dev.previews.api.Conditions.FALSE;
+import static dev.previews.api.Conditions.PROVISIONED;
+import static dev.previews.api.Conditions.READY;
+import static dev.previews.api.Conditions.TRUE;
+
+import dev.previews.api.Conditions.Provisioned;
+import dev.previews.api.Phase;
+import dev.previews.api.PreviewDeployment;
+import dev.previews.api.PreviewDeploymentStatus;
+import dev.previews.lifecycle.Decision.Action;
+import dev.previews.lifecycle.Decision.Create;
+import dev.previews.lifecycle.Decision.Delete;
+import dev.previews.lifecycle.Decision.Notice;
+import dev.previews.lifecycle.Decision.Update;
+import dev.previews.lifecycle.Decision.Verify;
+import dev.previews.policy.Plan;
+import dev.previews.spec.Durations;
+import dev.previews.spec.PreviewNames;
+import dev.previews.spec.SpecCheck;
+import dev.previews.spec.Timestamps;
+import dev.previews.workload.BackendResources;
+import dev.previews.workload.ChildDrift;
+import dev.previews.workload.DeploymentHealth;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The backend of an admitted preview: its Deployment, Service and Ingress brought to what the spec
+ * asks for (a new commit first deletes the old Deployment and waits until it is gone), the time line
+ * of the deployment, and what the Deployment's status says of it. Pure function: the writes are
+ * actions for the executor.
+ */
+final class Backend {
+    private Backend() {}
+
+    /** What became of the backend: whether the seed may go on, and the deployment's time line. */
+    record Outcome(boolean proceeds, Timeline timeline) {}
+
+    private enum ChildState {
+        CREATED,
+        HOLDS,
+        UPDATED
+    }
+
+    static Outcome provision(
+            Observed o,
+            SpecCheck.Resolved resolved,
+            Plan plan,
+            Timeline timeline,
+            StatusDraft draft,
+            List<Action> actions,
+            List<Notice> notices) {
+        PreviewDeployment preview = o.preview();
+        PreviewDeploymentStatus current =
+                Optional.ofNullable(preview.getStatus()).orElseGet(PreviewDeploymentStatus::new);
+        String commit = preview.getSpec().getCommit();
+        Deployment deployment = o.children().deployment();
+        if (deployment != null && !commit.equals(label(deployment))) {
+            recreate(o, deployment, commit, draft, actions);
+            return new Outcome(false, timeline);
+        }
+        // a Deployment deleted by hand comes back with the deployment's createdAt; a new commit or a
+        // deployment that expired starts a new one
+        boolean sameDeployment = timeline.live() && commit.equals(current.getCommit());
+        Timeline now = (deployment == null && !sameDeployment) || timeline.createdAt() == null
+                ? timeline.startingAt(o.now())
+                : timeline;
+        PreviewDeploymentStatus status = draft.status();
+        String createdAt = Timestamps.format(now.createdAt());
+        String expiresAt = Timestamps.format(now.expiresAt());
+        status.setCommit(commit);
+        status.setShortCommit(PreviewNames.shortCommit(commit));
+        status.setCreatedAt(createdAt);
+        status.setExpiresAt(expiresAt);
+        if (now.ttl().capped() && !expiresAt.equals(current.getExpiresAt())) {
+            notices.add(new Notice(
+                    true,
+                    "TtlCapped",
+                    "spec.ttl " + preview.getSpec().getTtl() + " is longer than plan " + plan.name()
+                            + " allows; the preview lives "
+                            + Durations.format(now.ttl().effective())));
+        }
+
+        ChildState backend = ensure(
+                o,
+                deployment,
+                wanted(preview, resolved.image(), createdAt),
+                () -> BackendResources.deployment(preview, resolved.image(), createdAt),
+                actions);
+        ensure(o, o.children().service(), wanted(preview), () -> BackendResources.service(preview), actions);
+        if (resolved.host() != null) {
+            ensure(
+                    o,
+                    o.children().ingress(),
+                    wanted(preview, resolved.host()),
+                    () -> BackendResources.ingress(preview, resolved.host()),
+                    actions);
+            status.setExternalUrl(BackendResources.externalUrl(preview, resolved.host()));
+        } else {
+            if (o.children().ingress() != null) {
+                actions.add(new Delete(o.children().ingress(), DeletionPropagation.BACKGROUND));
+            }
+            status.setExternalUrl(null);
+        }
+        status.setUrl(PreviewNames.serviceUrl(o.name(), o.namespace()));
+        health(preview, deployment, backend, draft);
+        return new Outcome(true, now);
+    }
+
+    private static void health(PreviewDeployment preview, Deployment deployment, ChildState state, StatusDraft draft) {
+        if (preview.getSpec().getBackend().replicasOrDefault() == 0) {
+            draft.condition(
+                    PROVISIONED,
+                    FALSE,
+                    Provisioned.SCALED_TO_ZERO,
+                    "spec.backend.replicas is 0: no pod serves the preview (the seed runs once it is 1 or more)");
+            return;
+        }
+        DeploymentHealth.Health health = switch (state) {
+            case CREATED ->
+                new DeploymentHealth.Health(
+                        DeploymentHealth.State.PROGRESSING,
+                        "waiting for the Deployment controller (0 of "
+                                + preview.getSpec().getBackend().replicasOrDefault() + " replicas available)");
+            case UPDATED ->
+                new DeploymentHealth.Health(
+                        DeploymentHealth.State.PROGRESSING,
+                        "updating Deployment " + preview.getMetadata().getName());
+            case HOLDS -> DeploymentHealth.of(deployment);
+        };
+        String commit = draft.status().getShortCommit();
+        switch (health.state()) {
+            case AVAILABLE ->
+                draft.condition(
+                        PROVISIONED,
+                        TRUE,
+                        Provisioned.AVAILABLE,
+                        "backend for commit " + commit + " is available: " + health.message());
+            case FAILED -> draft.condition(PROVISIONED, FALSE, Provisioned.PROVISION_FAILED, health.message());
+            case PROGRESSING -> draft.condition(PROVISIONED, FALSE, Provisioned.PROVISIONING, health.message());
+        }
+    }
+
+    /** A new commit: stop the old seed, delete the old Deployment, and wait until it is gone. */
+    private static void recreate(Observed o, Deployment old, String commit, StatusDraft draft, List<Action> actions) {
+        for (Job job : o.children().seedJobs()) {
+            if (!commit.equals(label(job)) && job.getMetadata().getDeletionTimestamp() == null) {
+                actions.add(new Delete(job, DeletionPropagation.BACKGROUND));
+            }
+        }
+        if (old.getMetadata().getDeletionTimestamp() == null) {
+            actions.add(new Delete(old, DeletionPropagation.FOREGROUND));
+        }
+        String message = "deleting the backend of commit " + PreviewNames.shortCommit(label(old))
+                + " before creating commit " + PreviewNames.shortCommit(commit);
+        draft.condition(PROVISIONED, FALSE, Provisioned.RECREATING, message);
+        draft.seedWaits("the seed runs again once the new backend is available");
+        draft.condition(READY, FALSE, Provisioned.RECREATING, message);
+        draft.phase(Phase.Provisioning);
+    }
+
+    /**
+     * Creates the child when absent, puts it back when it drifted, and otherwise records that this
+     * version holds what is wanted. A version already seen to hold the same {@code wanted} is neither
+     * built nor compared again.
+     */
+    private static <T extends HasMetadata> ChildState ensure(
+            Observed o, T actual, String wanted, Supplier<T> desired, List<Action> actions) {
+        if (actual != null && wanted != null && o.verified().holds(actual, wanted)) {
+            return ChildState.HOLDS;
+        }
+        T want = desired.get();
+        if (actual == null) {
+            actions.add(new Create(want, wanted));
+            return ChildState.CREATED;
+        }
+        Optional<String> drift = ChildDrift.of(want, actual);
+        if (drift.isEmpty()) {
+            actions.add(new Verify(actual, wanted));
+            return ChildState.HOLDS;
+        }
+        actions.add(new Update(want, actual, wanted, drift.get()));
+        return ChildState.UPDATED;
+    }
+
+    /**
+     * What a child is made from: the preview (its uid and the generation of its spec) and the given
+     * values resolved from it; null when the preview has no generation to go by. A child built from
+     * anything else as well must name it here, or a change to it would not reach a child that has not
+     * changed since it was last verified.
+     */
+    private static String wanted(PreviewDeployment preview, String... resolved) {
+        Long generation = preview.getMetadata().getGeneration();
+        return generation == null
+                ? null
+                : preview.getMetadata().getUid() + "/" + generation + "/" + String.join("/", resolved);
+    }
+
+    static String label(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return labels == null ? null : labels.get(PreviewNames.LABEL_COMMIT);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.previews.lifecycle;
+
+import dev.previews.api.Conditions;
+import dev.previews.api.Phase;
+import dev.previews.api.PreviewDeployment;
+import dev.previews.api.PreviewDeploymentStatus;
+import dev.previews.policy.Admission;
+import dev.previews.policy.ConditionSet;
+import dev.previews.policy.ExpiryPolicy;
+import dev.previews.policy.OperatorConfig;
+import dev.previews.policy.Plan;
+import dev.previews.spec.PreviewNames;
+import dev.previews.testing.Previews;
+import dev.previews.workload.BackendResources;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What a decision observes, built by hand: a preview with its status, its children, its plan, the
+ * ledger's answer, the time. Each method returns a changed copy, so that a test reads as a story.
+ */
+final class Scene {
+    static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
+    static final Duration TTL = Duration.ofDays(2);
+    static final OperatorConfig CONFIG = new OperatorConfig(new LinkedHashMap<>(), "std", null, Set.of())
+            .withPlan(new Plan("std", TTL, 3, ExpiryPolicy.Deprovision))
+            .withPlan(new Plan("gone", TTL, 3, ExpiryPolicy.Delete))
+            .withPlan(new Plan("large", Duration.ofDays(5), 10, ExpiryPolicy.Deprovision));
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    final PreviewDeployment preview;
+    final Observed.Children children;
+    final String planLabel;
+    final boolean admitted;
+    final Optional<String> branchHolder;
+    final Instant now;
+
+    private Scene(
+            PreviewDeployment preview,
+            Observed.Children children,
+            String planLabel,
+            boolean admitted,
+            Optional<String> branchHolder,
+            Instant now) {
+        this.preview = preview;
+        this.children = children;
+        this.planLabel = planLabel;
+        this.admitted = admitted;
+        this.branchHolder = branchHolder;
+        this.now = now;
+    }
+
+    /** A preview just created: no status, no children. */
+    static Scene created() {
+        PreviewDeployment p = Previews.preview("team", "shop", "feature/shop");
+        p.getMetadata().setUid("shop-uid");
+        p.getMetadata().setGeneration(1L);
+        p.getMetadata().setCreationTimestamp(T0.toString());
+        return new Scene(p, Observed.Children.NONE, null, true, Optional.empty(), T0);
+    }
+
+    /** Ready an hour after its creation at T0: its Deployment available, its Service there. */
+    static Scene ready() {
+        Scene s = created();
+        PreviewDeployment p = s.preview;
+        String createdAt = T0.toString();
+        Deployment d = BackendResources.deployment(p, "registry.example.com/shop/api:a1b2c3d", createdAt);
+        d.getMetadata().setGeneration(1L);
+        d.getMetadata().setUid("deployment-uid");
+        d.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(1L)
+                .withReplicas(1)
+                .withUpdatedReplicas(1)
+                .withAvailableReplicas(1)
+                .withReadyReplicas(1)
+                .build());
+        var service = BackendResources.service(p);
+        service.getSpec().setClusterIP("10.0.0.17");
+        PreviewDeploymentStatus status = new PreviewDeploymentStatus();
+        status.setObservedGeneration(1L);
+        status.setPhase(Phase.Ready);
+        status.setCommit(p.getSpec().getCommit());
+        status.setShortCommit(PreviewNames.shortCommit(p.getSpec().getCommit()));
+        status.setPlan("std");
+        status.setExpiryPolicy("Deprovision");
+        status.setUrl(PreviewNames.serviceUrl("shop", "team"));
+        status.setCreatedAt(createdAt);
+        status.setExpiresAt(T0.plus(TTL).toString());
+        status.setConditions(List.of());
+        condition(status, Conditions.PROVISIONED, "True", "Available");
+        condition(status, Conditions.SEEDED, "True", "NoSeed");
+        condition(status, Conditions.SEED_FAILED, "False", "NoFailure");
+        condition(status, Conditions.READY, "True", "Ready");
+        p.setStatus(status);
+        return new Scene(
+                p,
+                new Observed.Children(d, service, null, List.of()),
+                null,
+                true,
+                Optional.empty(),
+                T0.plusSeconds(3600));
+    }
+
+    private static void condition(PreviewDeploymentStatus s, String type, String value, String reason) {
+        s.setConditions(ConditionSet.put(s.getConditions(), type, value, reason, "", 1L, T0));
+    }
+
+    Scene edit(Consumer<PreviewDeployment> change) {
+        PreviewDeployment p = JSON.clone(preview);
+        change.accept(p);
+        p.getMetadata().setGeneration(preview.getMetadata().getGeneration() + 1);
+        return new Scene(p, children, planLabel, admitted, branchHolder, now);
+    }
+
+    Scene status(Consumer<PreviewDeploymentStatus> change) {
+        PreviewDeployment p = JSON.clone(preview);
+        change.accept(p.getStatus());
+        return new Scene(p, children, planLabel, admitted, branchHolder, now);
+    }
+
+    Scene children(Observed.Children c) {
+        return new Scene(preview, c, planLabel, admitted, branchHolder, now);
+    }
+
+    Scene plan(String label) {
+        return new Scene(preview, children, label, admitted, branchHolder, now);
+    }
+
+    Scene slot(boolean isAdmitted) {
+        return new Scene(preview, children, planLabel, isAdmitted, branchHolder, now);
+    }
+
+    Scene branchHeldBy(String holder) {
+        return new Scene(preview, children, planLabel, admitted, Optional.ofNullable(holder), now);
+    }
+
+    Scene at(Instant instant) {
+        return new Scene(preview, children, planLabel, admitted, branchHolder, instant);
+    }
+
+    Observed observed() {
+        Admission.Decision slot =
+                admitted ? new Admission.Decision(true, 1, 3, 0) : new Admission.Decision(false, 3, 3, 0);
+        return new Observed(
+                preview,
+                Observed.PlanChoice.of(CONFIG, planLabel),
+                children,
+                false,
+                slot,
+                branchHolder,
+                Observed.SeedOutput.NONE,
+                Observed.Verified.NOTHING,
+                CONFIG,
+                now);
+    }
+
+    Decision decide() {
+        return Lifecycle.decide(observed());
+    }
+}

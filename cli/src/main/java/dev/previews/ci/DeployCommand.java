@@ -679,7 +679,7 @@ public final class DeployCommand extends CiCommand {
                                     "deployment limit reached: " + message
                                             + ".\nThe preview stays queued and starts by itself when a slot frees. "
                                             + "Delete previews nobody needs (preview list; preview prune --keep-branches), or deploy with --wait-for-slot.",
-                                    "deployment limit reached: " + message + "; the preview stays queued");
+                                    "deployment limit reached: " + firstClause(message) + "; the preview stays queued");
                 case Conditions.Provisioned.PROVISION_FAILED,
                         Conditions.Provisioned.UNKNOWN_PLAN,
                         Conditions.Provisioned.EXPIRED ->
@@ -779,6 +779,12 @@ public final class DeployCommand extends CiCommand {
     private static String lastLine(String s) {
         List<String> lines = s.strip().lines().filter(l -> !l.isBlank()).toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
+    }
+
+    private static String firstClause(String s) {
+        String line = s == null ? "" : firstLine(s);
+        int semicolon = line.indexOf("; ");
+        return semicolon < 0 ? line : line.substring(0, semicolon);
     }
 
     private static String firstLine(String s) {

@@ -116,9 +116,12 @@ final class FakeGitHub implements AutoCloseable {
         refusals.clear();
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
-        server.stop(0);
+    public synchronized void close() {
+        if (!closed) server.stop(0);
+        closed = true;
     }
 
     // ---- the API ---------------------------------------------------------------------------------

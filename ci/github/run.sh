@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The action's step "Preview": runs `preview deploy` (or `preview delete`) with the action's inputs,
+# The action's step "Preview": runs `preview deploy` (or delete, or prune) with the action's inputs,
 # which arrive as INPUT_* variables (never pasted into the script), the jar in PREVIEW_JAR and the
 # kubeconfig in PREVIEW_KUBECONFIG_FILE. deploy writes url, internal-url, name and namespace to
 # $GITHUB_OUTPUT (--github-output) and the URL to the job summary. The step fails with the CLI's exit code.
@@ -45,7 +45,8 @@ case $command in
     if [ -n "${INPUT_NAME:-}" ]; then args+=("$INPUT_NAME"); fi
     option --branch "${INPUT_BRANCH:-}"
     ;;
-  *) fail "the input command is '$command'; it must be deploy or delete" ;;
+  prune) ;; # --keep-branches FILE (and -l) come in extra-args
+  *) fail "the input command is '$command'; it must be deploy, delete or prune" ;;
 esac
 option --timeout "${INPUT_TIMEOUT:-}"
 option -n "${INPUT_NAMESPACE:-}"

@@ -364,7 +364,7 @@ class ActionTest {
     }
 
     @Test
-    void deleteDeletesTheBranchsPreviewAndMarksItsDeploymentsInactive() throws Exception {
+    void deleteAndPruneDeletePreviewsAndMarkTheirDeploymentsInactive() throws Exception {
         CompositeAction.Result r = run(Map.of(
                 "command", "delete", "namespace", "previews", "name", "feature-x", "image", "ignored", "jar-url", "u"));
 
@@ -373,9 +373,23 @@ class ActionTest {
                 .containsExactly(List.of("-jar", jar(), "delete", "feature-x", "-n", "previews", "--github"));
         assertThat(r.summary()).isEmpty();
 
+        CompositeAction.Result prune = run(Map.of(
+                "command",
+                "prune",
+                "namespace",
+                "previews",
+                "jar-url",
+                "u",
+                "extra-args",
+                "--keep-branches branches.txt"));
+        assertThat(prune.exitCode()).as(prune.toString()).isZero();
+        assertThat(calls("java").get(1))
+                .containsExactly(
+                        "-jar", jar(), "prune", "-n", "previews", "--github", "--keep-branches", "branches.txt");
+
         CompositeAction.Result wrong = run(Map.of("command", "destroy", "jar-url", "u"));
         assertThat(wrong.exitCode()).isEqualTo(2);
-        assertThat(wrong.log()).contains("the input command is 'destroy'; it must be deploy or delete");
+        assertThat(wrong.log()).contains("the input command is 'destroy'; it must be deploy, delete or prune");
     }
 
     @Test

@@ -28,8 +28,8 @@ final class GitHubReporter {
     private final GitHubContext context;
     private final GitHubDeployments deployments;
     private final GitHubApi api;
-    private String branch;
     private String name;
+    private String namespace;
     private String previewCommit;
     private Long deploymentId;
     private StickyComment comment;
@@ -69,7 +69,6 @@ final class GitHubReporter {
     /** A Deployment for the commit in the environment preview/<branch>, in progress. */
     void deployStarted(String branch, String name, String previewCommit) {
         if (!enabled()) return;
-        this.branch = branch;
         this.name = name;
         this.previewCommit = previewCommit;
         if (context.commit() == null) {
@@ -95,8 +94,9 @@ final class GitHubReporter {
     /** The pull request's comment says the preview is being deployed (once its namespace is known). */
     void deployLocated(String namespace) {
         if (!enabled() || context.pullRequest() == null) return;
+        this.namespace = namespace;
         comment = new StickyComment(api, context.owner(), context.repo(), context.pullRequest(), namespace, name);
-        PreviewComment view = view(PreviewComment.State.DEPLOYING, namespace, null, null, null, null);
+        PreviewComment view = view(PreviewComment.State.DEPLOYING, name, namespace, null, null, null, null);
         attempt(true, "comment on pull request #" + context.pullRequest(), () -> comment.upsert(view.markdown()));
     }
 
@@ -109,7 +109,7 @@ final class GitHubReporter {
                     () -> deployments.status(deploymentId, "success", url, context.runUrl(), "Ready at " + url));
         }
         if (comment != null) {
-            PreviewComment view = view(PreviewComment.State.READY, namespace(preview), preview, url, null, null);
+            PreviewComment view = view(PreviewComment.State.READY, name, namespace(preview), preview, url, null, null);
             attempt(true, "update the pull request's comment", () -> comment.upsert(view.markdown()));
         }
     }
@@ -136,17 +136,19 @@ final class GitHubReporter {
                     () -> deployments.status(deploymentId, "failure", url, context.runUrl(), summary));
         }
         if (comment != null) {
-            PreviewComment view = view(PreviewComment.State.FAILED, namespace(preview), preview, url, summary, details);
+            PreviewComment view =
+                    view(PreviewComment.State.FAILED, name, namespace(preview), preview, url, summary, details);
             attempt(false, "update the pull request's comment", () -> comment.upsert(view.markdown()));
         }
     }
 
     private String namespace(PreviewDeployment preview) {
-        return preview == null ? null : preview.getMetadata().getNamespace();
+        return preview == null ? namespace : preview.getMetadata().getNamespace();
     }
 
     private PreviewComment view(
             PreviewComment.State state,
+            String name,
             String namespace,
             PreviewDeployment preview,
             String url,
@@ -196,11 +198,11 @@ final class GitHubReporter {
         }
         if (context.pullRequest() == null) return;
         for (PreviewDeployment p : deleted) {
-            this.name = p.getMetadata().getName();
+            String deletedName = p.getMetadata().getName();
             String namespace = p.getMetadata().getNamespace();
-            StickyComment c =
-                    new StickyComment(api, context.owner(), context.repo(), context.pullRequest(), namespace, name);
-            PreviewComment view = view(PreviewComment.State.DELETED, namespace, null, null, null, null);
+            StickyComment c = new StickyComment(
+                    api, context.owner(), context.repo(), context.pullRequest(), namespace, deletedName);
+            PreviewComment view = view(PreviewComment.State.DELETED, deletedName, namespace, null, null, null, null);
             attempt(true, "update the pull request's comment", () -> c.updateIfPresent(view.markdown()));
         }
     }
@@ -225,9 +227,5 @@ final class GitHubReporter {
     static String userAgent() {
         String v = GitHubReporter.class.getPackage().getImplementationVersion();
         return "preview-operator-cli/" + (v == null ? "dev" : v);
-    }
-
-    String branch() {
-        return branch;
     }
 }

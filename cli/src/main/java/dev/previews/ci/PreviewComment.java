@@ -47,7 +47,9 @@ record PreviewComment(
             row(
                     md,
                     "URL",
-                    url == null ? "not yet known" : cell(url) + (urlInClusterOnly ? " (inside the cluster only)" : ""));
+                    url == null
+                            ? (state == State.DEPLOYING ? "not yet known" : "none: not provisioned")
+                            : cell(url) + (urlInClusterOnly ? " (inside the cluster only)" : ""));
             row(md, "Commit", commitCell());
             row(md, "Phase", phase == null ? "Pending" : cell(phase));
             if (expiresAt != null) row(md, "Expires", cell(expiresAt));

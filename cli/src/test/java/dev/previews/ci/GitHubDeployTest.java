@@ -265,6 +265,48 @@ class GitHubDeployTest {
     }
 
     @Test
+    void aRefusedDeployIsAFailureWithItsReasonAndKeepsExitCode2() throws Exception {
+        assertThat(cli(
+                                Map.of(),
+                                "ghname",
+                                "deploy",
+                                "--branch",
+                                "other",
+                                "--commit",
+                                MERGE,
+                                "--image",
+                                IMAGE,
+                                "--name",
+                                "taken")
+                        .code())
+                .isZero();
+
+        CliRunner.Result r =
+                cli(pullRequest("mine"), "ghname", "deploy", "--image", IMAGE, "--name", "taken", "--github");
+
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(github.deployments.get(0).states()).containsExactly("in_progress", "failure");
+        assertThat(github.deployments
+                        .get(0)
+                        .statuses()
+                        .get(1)
+                        .path("description")
+                        .asText())
+                .isEqualTo(
+                        "the preview taken in namespace ghname belongs to branch other, not mine (a preview's branch "
+                                + "cannot change).");
+        assertThat(github.deployments.get(0).statuses().get(1).has("environment_url"))
+                .isFalse();
+        assertThat(github.comments(7))
+                .singleElement()
+                .satisfies(c -> assertThat(c.body())
+                        .startsWith("<!-- preview-operator: preview ghname/taken -->\n### Preview `taken`: failed\n")
+                        .contains("| URL | none: not provisioned |")
+                        .contains("| Namespace | `ghname` |")
+                        .contains("`preview delete taken -n ghname`"));
+    }
+
+    @Test
     void gitHubsFailuresAreWarningsAndTheDeploySucceeds() throws Exception {
         github.refuse(
                 "POST",

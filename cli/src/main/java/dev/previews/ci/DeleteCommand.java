@@ -21,12 +21,14 @@ import picocli.CommandLine.Parameters;
             "Deletes a preview by name, or every preview of a branch (--branch, or in CI",
             "the branch from the environment as for deploy), and waits until it is gone;",
             "Kubernetes removes its Deployment, Service, Ingress and seed Jobs. A preview",
-            "that does not exist is not an error: there is nothing to delete."
+            "that does not exist is not an error: there is nothing to delete. With",
+            "--github, the GitHub Deployments of the branch's environment preview/<branch>",
+            "are marked inactive and the pull request's comment says the preview is gone."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:deleted, or there was nothing to delete",
-            "1:no kubeconfig, cluster unreachable, permission denied or CRD not installed",
+            "1:no kubeconfig, cluster unreachable, permission denied or CRD not installed (or, with --github-required, GitHub could not be told)",
             "2:invalid input",
             "6:still there after --timeout"
         })
@@ -44,17 +46,23 @@ public final class DeleteCommand extends CiCommand {
     @Mixin
     Deletion deletion = new Deletion();
 
+    @Mixin
+    GitHubOptions github = new GitHubOptions();
+
     @Override
     protected int run() throws InterruptedException {
         Locate.Target target = Locate.target(name, branch, terminal);
+        GitHubReporter reporter = GitHubReporter.create(github, terminal, null, this::say);
         try (Cluster cluster = connect()) {
             PreviewStore store = new PreviewStore(cluster);
             List<PreviewDeployment> found = Locate.find(store, cluster.namespace(), target);
             if (found.isEmpty()) {
                 say("no " + target.describe(cluster.namespace()) + "; nothing to delete");
-                return ExitCodes.OK;
+            } else {
+                deletion.delete(this, store, found);
             }
-            deletion.delete(this, store, found);
+            // a branch whose preview is gone already (expired, deleted by hand) still has its GitHub deployments
+            reporter.previewsDeleted(found, target.branch());
             return ExitCodes.OK;
         }
     }

@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the preview is Ready (with --no-wait: written)",
-            "1:no kubeconfig, cluster unreachable, permission denied, CRD not installed, or the preview was changed or deleted while waiting",
+            "1:no kubeconfig, cluster unreachable, permission denied, CRD not installed, or the preview was changed or deleted while waiting (with --github-required also: GitHub could not be told)",
             "2:invalid input: flags, branch, commit, template or spec, or the name or branch is held by another preview",
             "3:provisioning failed (ProvisionFailed, UnknownPlan, Expired)",
             "4:the seed failed; the backend stays provisioned",
@@ -65,7 +65,9 @@ import picocli.CommandLine.Option;
             "      --seed-command 'npm run seed' --github-output",
             "  preview deploy -f preview.yaml --cmd 'npm run build' \\",
             "      --url-env-var-name NEXT_PUBLIC_API_URL",
-            "docs/CI.md has GitHub Actions, Vercel and Netlify set-ups."
+            "  preview deploy --image registry.example.com/api:{{commit}} --github   # in a pull request's job",
+            "docs/CI.md has GitHub Actions (the action.yml of this repository), GitLab CI,",
+            "Vercel and Netlify set-ups."
         })
 public final class DeployCommand extends CiCommand {
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
@@ -267,7 +269,7 @@ public final class DeployCommand extends CiCommand {
                 paramLabel = "NAME",
                 defaultValue = "PREVIEW_URL",
                 description =
-                        "Variable that carries the URL to --cmd and into --output-file (default: ${DEFAULT-VALUE}).")
+                        "Variable that carries the URL to --cmd, and also into --dotenv (default: ${DEFAULT-VALUE}).")
         String urlVariable;
     }
 
@@ -281,11 +283,12 @@ public final class DeployCommand extends CiCommand {
 
         @Option(
                 order = 61,
-                names = "--output-file",
+                names = {"--dotenv", "--output-file"},
                 paramLabel = "FILE",
-                description =
-                        "Write <url-env-var-name>=URL, PREVIEW_NAME and PREVIEW_NAMESPACE (dotenv) to FILE once provisioned.")
-        Path outputFile;
+                description = "Write PREVIEW_URL (the external URL, else the in-cluster one), PREVIEW_INTERNAL_URL, "
+                        + "PREVIEW_NAME, PREVIEW_NAMESPACE and, when --url-env-var-name names another variable, that "
+                        + "one too, as a dotenv file once provisioned (GitLab: artifacts:reports:dotenv).")
+        Path dotenv;
     }
 
     @Mixin
@@ -309,6 +312,14 @@ public final class DeployCommand extends CiCommand {
     @Mixin
     Outputs outputs = new Outputs();
 
+    @Mixin
+    GitHubOptions github = new GitHubOptions();
+
+    /** The preview as last read or written, and its URL once provisioned: what a failure report shows. */
+    private PreviewDeployment lastSeen;
+
+    private String provisionedUrl;
+
     @Override
     protected int run() throws Exception {
         ObjectNode template = source.template == null
@@ -328,6 +339,22 @@ public final class DeployCommand extends CiCommand {
             throw CliFailure.invalid(p + "; pass --name with a valid one");
         });
         Instant start = terminal.clock().instant();
+        GitHubReporter reporter = GitHubReporter.create(github, terminal, source.commit, this::say);
+        reporter.deployStarted(src.branch(), name, src.commit());
+        int code;
+        try {
+            code = deploy(overlay, src, name, start, reporter);
+        } catch (Exception e) {
+            reporter.deployFailed(e, lastSeen, provisionedUrl);
+            throw e;
+        }
+        if (!waiting.noWait) reporter.deploySucceeded(lastSeen, url(lastSeen));
+        return code;
+    }
+
+    private int deploy(
+            ObjectNode overlay, CiEnvironment.Source src, String name, Instant start, GitHubReporter reporter)
+            throws Exception {
         try (Cluster cluster = connect()) {
             PreviewStore store = new PreviewStore(cluster);
             ObjectNode meta = PreviewManifest.at(overlay, "metadata");
@@ -336,7 +363,9 @@ public final class DeployCommand extends CiCommand {
             String namespace = meta.path("namespace").asText();
             say("deploying branch " + src.branch() + " at commit " + PreviewNames.shortCommit(src.commit())
                     + " as preview " + name + " in namespace " + namespace + " (from " + src.origin() + ")");
+            reporter.deployLocated(namespace);
             Applied applied = apply(store, overlay, src, start);
+            lastSeen = applied.preview();
             if (waiting.noWait) {
                 out().println(name);
                 return ExitCodes.OK;
@@ -356,6 +385,9 @@ public final class DeployCommand extends CiCommand {
         }
         if (waiting.noWait && build.cmd != null) {
             throw CliFailure.invalid("--cmd needs the preview's URL, so it cannot be combined with --no-wait");
+        }
+        if (waiting.noWait && github.enabled()) {
+            throw CliFailure.invalid("--github reports the deploy's outcome, so it cannot be combined with --no-wait");
         }
     }
 
@@ -563,6 +595,7 @@ public final class DeployCommand extends CiCommand {
             if (p == null) {
                 throw CliFailure.error("preview " + name + " was deleted while waiting for it");
             }
+            lastSeen = p;
             if (p.getSpec() != null && !src.commit().equals(p.getSpec().getCommit())) {
                 throw CliFailure.error("preview " + name + " was changed to commit "
                         + PreviewNames.shortCommit(p.getSpec().getCommit())
@@ -577,6 +610,7 @@ public final class DeployCommand extends CiCommand {
             if ((v.state() == State.PROVISIONED || v.state() == State.READY) && !provisionedSeen) {
                 provisionedSeen = true;
                 String url = url(p);
+                provisionedUrl = url;
                 writeOutputs(p, url);
                 if (build.cmd != null) {
                     Instant before = terminal.clock().instant();
@@ -644,7 +678,8 @@ public final class DeployCommand extends CiCommand {
                                     ExitCodes.LIMIT_REACHED,
                                     "deployment limit reached: " + message
                                             + ".\nThe preview stays queued and starts by itself when a slot frees. "
-                                            + "Delete previews nobody needs (preview list; preview prune --keep-branches), or deploy with --wait-for-slot.");
+                                            + "Delete previews nobody needs (preview list; preview prune --keep-branches), or deploy with --wait-for-slot.",
+                                    "deployment limit reached: " + firstClause(message) + "; the preview stays queued");
                 case Conditions.Provisioned.PROVISION_FAILED,
                         Conditions.Provisioned.UNKNOWN_PLAN,
                         Conditions.Provisioned.EXPIRED ->
@@ -666,6 +701,7 @@ public final class DeployCommand extends CiCommand {
         if (s.isTrue(Conditions.SEED_FAILED)) {
             String seedMessage =
                     s.condition(Conditions.SEED_FAILED).map(c -> c.getMessage()).orElse("");
+            String seedReason = s.reason(Conditions.SEED_FAILED);
             String url = url(p);
             return new Verdict(
                     State.FAILED,
@@ -674,7 +710,9 @@ public final class DeployCommand extends CiCommand {
                             ExitCodes.SEED_FAILED,
                             "the seed of preview " + name + " failed for commit " + PreviewNames.shortCommit(commit)
                                     + "; the backend stays provisioned at " + url + ".\n" + indent(seedMessage)
-                                    + "\nFix the seed and push a new commit, or deploy again with --reseed."));
+                                    + "\nFix the seed and push a new commit, or deploy again with --reseed.",
+                            "the seed failed" + (seedReason == null ? "" : " (" + seedReason + ")") + ": "
+                                    + lastLine(seedMessage)));
         }
         if (s.isTrue(Conditions.READY) && s.isTrue(Conditions.SEEDED)) {
             return new Verdict(State.READY, summary, null);
@@ -708,12 +746,19 @@ public final class DeployCommand extends CiCommand {
             Files.writeString(
                     file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
-        if (outputs.outputFile != null) {
-            String lines = build.urlVariable + "=" + url + "\nPREVIEW_NAME=" + name + "\nPREVIEW_NAMESPACE=" + namespace
-                    + "\n";
-            if (outputs.outputFile.getParent() != null) Files.createDirectories(outputs.outputFile.getParent());
-            Files.writeString(outputs.outputFile, lines, StandardCharsets.UTF_8);
+        if (outputs.dotenv != null) {
+            String lines = dotenv(url, internal, name, namespace, build.urlVariable);
+            if (outputs.dotenv.getParent() != null) Files.createDirectories(outputs.dotenv.getParent());
+            Files.writeString(outputs.dotenv, lines, StandardCharsets.UTF_8);
         }
+    }
+
+    /** The --dotenv file: fixed names (GitLab's environment:url can say $PREVIEW_URL), plus --url-env-var-name's. */
+    static String dotenv(String url, String internal, String name, String namespace, String urlVariable) {
+        return "PREVIEW_URL=" + url + "\n"
+                + ("PREVIEW_URL".equals(urlVariable) ? "" : urlVariable + "=" + url + "\n")
+                + "PREVIEW_INTERNAL_URL=" + internal + "\nPREVIEW_NAME=" + name + "\nPREVIEW_NAMESPACE=" + namespace
+                + "\n";
     }
 
     private void runCmd(PreviewDeployment p, String url) throws IOException, InterruptedException {
@@ -728,6 +773,18 @@ public final class DeployCommand extends CiCommand {
                     ExitCodes.COMMAND_FAILED, "--cmd exited with status " + code + "; the preview stays at " + url);
         }
         say("--cmd finished");
+    }
+
+    /** The last line that says something: a failed seed's last output line is usually its error. */
+    private static String lastLine(String s) {
+        List<String> lines = s.strip().lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
+    }
+
+    private static String firstClause(String s) {
+        String line = s == null ? "" : firstLine(s);
+        int semicolon = line.indexOf("; ");
+        return semicolon < 0 ? line : line.substring(0, semicolon);
     }
 
     private static String firstLine(String s) {

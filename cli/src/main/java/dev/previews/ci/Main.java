@@ -28,7 +28,11 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        CommandLine cl = new CommandLine(new Main());
+        // the kubectl plugin (bin/kubectl-preview) is "kubectl preview" in usage and errors
+        String name = System.getProperty("preview.command");
+        if (name != null && !name.isBlank()) cl.setCommandName(name);
+        return cl.execute(args);
     }
 
     @Override

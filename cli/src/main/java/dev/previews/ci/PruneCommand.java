@@ -30,12 +30,13 @@ import picocli.CommandLine.Option;
             "  git ls-remote --heads origin | preview prune --keep-branches -",
             "When a namespace holds the previews of several repositories, deploy with",
             "--label app=NAME and prune with -l app=NAME: otherwise prune deletes the",
-            "other repositories' previews too."
+            "other repositories' previews too. With --github, the GitHub Deployments of",
+            "the pruned branches' environments (preview/<branch>) are marked inactive."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:pruned (or, with --dry-run, listed)",
-            "1:no kubeconfig, cluster unreachable, permission denied or CRD not installed",
+            "1:no kubeconfig, cluster unreachable, permission denied or CRD not installed (or, with --github-required, GitHub could not be told)",
             "2:invalid input, e.g. an empty keep list",
             "6:a preview was still there after --timeout"
         })
@@ -67,6 +68,9 @@ public final class PruneCommand extends CiCommand {
     @Mixin
     Deletion deletion = new Deletion();
 
+    @Mixin
+    GitHubOptions github = new GitHubOptions();
+
     @Override
     protected int run() throws IOException, InterruptedException {
         Set<String> keep = KeepList.parse(readKeepList());
@@ -75,6 +79,7 @@ public final class PruneCommand extends CiCommand {
                     "the keep list " + ("-".equals(keepBranches) ? "on stdin" : keepBranches)
                             + " names no branch; refusing to delete every preview (did git ls-remote fail?). Pass --allow-empty to do that.");
         }
+        GitHubReporter reporter = dryRun ? null : GitHubReporter.create(github, terminal, null, this::say);
         try (Cluster cluster = connect()) {
             PreviewStore store = new PreviewStore(cluster);
             String namespace = cluster.namespace();
@@ -91,6 +96,7 @@ public final class PruneCommand extends CiCommand {
                 return ExitCodes.OK;
             }
             deletion.delete(this, store, stale);
+            reporter.previewsDeleted(stale, null);
             return ExitCodes.OK;
         }
     }

@@ -201,7 +201,8 @@ class DeployCommandTest {
         assertThat(r.out()).as("the command's output goes to stderr").isEqualTo(url + "\n");
         assertThat(r.err()).contains("running --cmd with API_URL=" + url).contains("built for search");
         assertThat(Files.readString(dotenv))
-                .isEqualTo("API_URL=" + url + "\nPREVIEW_NAME=search\nPREVIEW_NAMESPACE=cmd\n");
+                .isEqualTo("PREVIEW_URL=" + url + "\nAPI_URL=" + url + "\nPREVIEW_INTERNAL_URL=" + url
+                        + "\nPREVIEW_NAME=search\nPREVIEW_NAMESPACE=cmd\n");
     }
 
     @Test

@@ -53,11 +53,12 @@ import picocli.CommandLine.Option;
             "0:the preview is Ready (with --no-wait: written)",
             "1:no kubeconfig, cluster unreachable, permission denied, CRD not installed, or the preview was changed or deleted while waiting (with --github-required also: GitHub could not be told)",
             "2:invalid input: flags, branch, commit, template or spec, or the name or branch is held by another preview",
-            "3:provisioning failed (ProvisionFailed, UnknownPlan, Expired)",
+            "3:provisioning failed (ProvisionFailed, UnknownPlan, Expired, ScaledToZero)",
             "4:the seed failed; the backend stays provisioned",
             "5:deployment limit reached; the preview stays queued",
             "6:timed out (--timeout)",
-            "7:the --cmd build command failed"
+            "7:the --cmd build command failed",
+            "9:the operator cannot act on the preview: the API server refuses its requests (ReconcileError)"
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -664,6 +665,16 @@ public final class DeployCommand extends CiCommand {
         String summary = phase + (readyMessage.isBlank() ? "" : ": " + firstLine(readyMessage));
         var provisioned = s.condition(Conditions.PROVISIONED).orElse(null);
         String name = p.getMetadata().getName();
+        if (Conditions.Ready.RECONCILE_ERROR.equals(s.reason(Conditions.READY))) {
+            return new Verdict(
+                    State.FAILED,
+                    summary,
+                    new CliFailure(
+                            ExitCodes.OPERATOR_REFUSED,
+                            "the operator cannot act on preview " + name + ": " + readyMessage
+                                    + ".\nIt tries again by itself; whoever runs it can check its permissions and the namespace's quota.",
+                            "the operator cannot act on the preview: " + firstLine(readyMessage)));
+        }
         if (provisioned != null && Conditions.FALSE.equals(provisioned.getStatus())) {
             String reason = Objects.requireNonNullElse(provisioned.getReason(), "");
             String message = provisioned.getMessage();
@@ -682,7 +693,8 @@ public final class DeployCommand extends CiCommand {
                                     "deployment limit reached: " + firstClause(message) + "; the preview stays queued");
                 case Conditions.Provisioned.PROVISION_FAILED,
                         Conditions.Provisioned.UNKNOWN_PLAN,
-                        Conditions.Provisioned.EXPIRED ->
+                        Conditions.Provisioned.EXPIRED,
+                        Conditions.Provisioned.SCALED_TO_ZERO ->
                     new CliFailure(
                             ExitCodes.PROVISION_FAILED,
                             "provisioning preview " + name + " failed (" + reason + "): " + message);

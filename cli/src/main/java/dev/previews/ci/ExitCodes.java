@@ -13,7 +13,7 @@ public final class ExitCodes {
     public static final int ERROR = 1;
     /** Bad flags, no branch or commit, a spec the CLI or the operator refuses, a name or branch taken by another preview. */
     public static final int INVALID_INPUT = 2;
-    /** The backend could not be provisioned (ProvisionFailed, UnknownPlan, Expired). */
+    /** The backend could not be provisioned (ProvisionFailed, UnknownPlan, Expired, ScaledToZero). */
     public static final int PROVISION_FAILED = 3;
     /** The seed failed; the backend stays provisioned. */
     public static final int SEED_FAILED = 4;
@@ -25,4 +25,9 @@ public final class ExitCodes {
     public static final int COMMAND_FAILED = 7;
     /** status: no such preview. */
     public static final int NOT_FOUND = 8;
+    /**
+     * The operator cannot act on the preview: the API server keeps refusing its requests (Ready=False
+     * ReconcileError: a permission taken from its role, a quota). It tries again by itself.
+     */
+    public static final int OPERATOR_REFUSED = 9;
 }

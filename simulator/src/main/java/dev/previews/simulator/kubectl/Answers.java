@@ -3,6 +3,8 @@ package dev.previews.simulator.kubectl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URLEncoder;
@@ -75,6 +77,7 @@ final class Answers {
         for (int attempt = 0; attempt < 3; attempt++) {
             WriteCheck.Verdict verdict = writeCheck.check(r, resource, withoutQuery(r.recorded()));
             if (verdict.refusal() != null) return verdict.refusal();
+            if (r.method().equals("POST")) ensureNamespace(r.namespace());
             answer = withStatus(r, store.dispatch(verdict.request()));
             boolean rewrittenPatch =
                     r.method().equals("PATCH") && verdict.request().method() == HttpMethod.PUT;
@@ -86,6 +89,25 @@ final class Answers {
             }
         }
         return answer;
+    }
+
+    /**
+     * Creates the namespace a create goes to when it does not exist. An API server refuses such a create
+     * (namespaces "x" not found); the mock takes it, and so do the project's CLI and tests, which create
+     * previews in namespaces nobody created. Creating the namespace keeps kubectl consistent with what is
+     * stored: it lists the namespace, and its lookups of objects in it find the namespace.
+     */
+    private void ensureNamespace(String namespace) {
+        if (namespace == null
+                || store.dispatchGet("/api/v1/namespaces/" + namespace).code() == 200) return;
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + namespace
+                + "\"},\"status\":{\"phase\":\"Active\"}}";
+        store.dispatch(new RecordedRequest(
+                "HTTP/1.1",
+                HttpMethod.POST,
+                "/api/v1/namespaces",
+                Headers.builder().add("Content-Type", "application/json").build(),
+                new Buffer(body.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** The documents that describe the API; null for a path that is none of them. */
@@ -190,7 +212,7 @@ final class Answers {
 
     /** A write the sandbox does not do, answered with what to do instead; null for the others. */
     private static MockResponse refused(ApiRequest r, ServedResource resource) {
-        if (r.param("dryRun") != null && !r.param("dryRun").isEmpty()) {
+        if (dryRun(r)) {
             return Statuses.failure(
                     400,
                     "BadRequest",
@@ -213,6 +235,17 @@ final class Answers {
             return Statuses.failure(415, "UnsupportedMediaType", message);
         }
         return null;
+    }
+
+    /** Whether a write asks for a dry run: in its query, or for a delete in its DeleteOptions body too. */
+    private static boolean dryRun(ApiRequest r) {
+        if (r.param("dryRun") != null && !r.param("dryRun").isEmpty()) return true;
+        if (!r.method().equals("DELETE") || r.body().isBlank()) return false;
+        try {
+            return !Store.parse(r.body()).path("dryRun").isEmpty();
+        } catch (RuntimeException e) {
+            return false; // not DeleteOptions: the mock ignores the body
+        }
     }
 
     /** The mock answers a 404 without a body; kubectl then says less than for an API server's NotFound. */

@@ -2,6 +2,7 @@ package dev.previews.sandbox;
 
 import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.OperatorConfig;
+import dev.previews.simulator.GarbageCollector;
 import dev.previews.simulator.MockApi;
 import dev.previews.simulator.SandboxApi;
 import dev.previews.simulator.WorkloadSimulator;
@@ -17,11 +18,12 @@ import java.time.Duration;
 /**
  * The embedded default: an in-process Kubernetes API (fabric8's mock server in CRUD mode, which kubectl
  * reaches through the {@link SandboxApi}'s front) on loopback with the PreviewDeployment CRD installed,
- * the operator running against it, and the workload simulator standing in for the controllers and
- * kubelets. Tests build on it too.
+ * the operator running against it, the workload simulator standing in for the controllers and
+ * kubelets, and a garbage collector that deletes what a deleted preview owned. Tests build on it too.
  */
 public final class Sandbox implements AutoCloseable {
     private final SandboxApi api;
+    private final GarbageCollector collector;
     private final KubernetesClient client;
     private final PreviewOperator operator;
     private final WorkloadSimulator simulator;
@@ -49,8 +51,14 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private Sandbox(SandboxApi api, KubernetesClient client, PreviewOperator operator, WorkloadSimulator simulator) {
+    private Sandbox(
+            SandboxApi api,
+            KubernetesClient client,
+            GarbageCollector collector,
+            PreviewOperator operator,
+            WorkloadSimulator simulator) {
         this.api = api;
+        this.collector = collector;
         this.client = client;
         this.operator = operator;
         this.simulator = simulator;
@@ -73,12 +81,13 @@ public final class Sandbox implements AutoCloseable {
                         .endStatus()
                         .build())
                 .create();
+        GarbageCollector collector = new GarbageCollector(client).start();
         PreviewOperator operator = new PreviewOperator(client, options.config(), options.clock()).start();
         WorkloadSimulator simulator = new WorkloadSimulator(client, options.simulatorDelay());
         if (options.simulate()) {
             simulator.start();
         }
-        return new Sandbox(api, client, operator, simulator);
+        return new Sandbox(api, client, collector, operator, simulator);
     }
 
     /** Writes a kubeconfig for other clients (kubectl, the project's CLI) to reach the sandbox's API. */
@@ -132,6 +141,7 @@ public final class Sandbox implements AutoCloseable {
     public void close() {
         simulator.close();
         operator.close();
+        collector.close();
         client.close();
         api.close();
     }

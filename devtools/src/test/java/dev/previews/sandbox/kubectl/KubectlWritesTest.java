@@ -1,12 +1,14 @@
 package dev.previews.sandbox.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.previews.api.PreviewDeployment;
 import dev.previews.sandbox.kubectl.Kubectl.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +161,10 @@ class KubectlWritesTest extends SandboxForKubectl {
                         .out())
                 .isEqualTo("previewdeployment.previews.dev \"feature-login\" deleted\n");
         assertThat(stored("writes-patch", "feature-login")).isNull();
+        await().atMost(Duration.ofSeconds(30)) // the garbage collector deletes what the preview owned
+                .untilAsserted(() -> assertThat(kubectl.run("get", "deploy,svc,jobs", "-n", "writes-patch")
+                                .err())
+                        .isEqualTo("No resources found in writes-patch namespace.\n"));
         Run again = kubectl.run("delete", "pd", "feature-login", "-n", "writes-patch");
         assertThat(again.exit()).isOne();
         assertThat(again.err())

@@ -1,9 +1,13 @@
 package dev.previews.simulator;
 
 import dev.previews.api.PreviewDeployment;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -17,25 +21,42 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes' garbage collector, for what a preview owns: when a preview is deleted, the objects that
- * name it in their ownerReferences (its Deployment, Service, Ingress, seed Jobs) are deleted, and the
- * objects those own (a seed's Pods), as the collector does in the background on a cluster. The mock API
- * has none, so without it {@code kubectl delete pd} left the children behind, and a preview created
- * again under the same name took over the old Deployment with its old creation time. The sandbox runs
- * it; the operator's tests do not (they assert the ownerReferences, which is what the operator writes).
+ * What a cluster deletes after an owner goes, which the mock API does not: Kubernetes' garbage collector
+ * for what a preview owns (the objects that name it in their ownerReferences, its Deployment, Service,
+ * Ingress and seed Jobs, and what those own, a seed's Pods, deleted in the background), and the
+ * namespace controller's emptying of a deleted namespace (the mock removes the namespace at once and
+ * keeps what was in it). Without it {@code kubectl delete pd} left the children behind, and a preview
+ * created again under the same name took over the old Deployment with its old creation time. The
+ * sandbox runs it; the operator's tests do not (they assert the ownerReferences, which is what the
+ * operator writes).
  */
 public final class GarbageCollector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
+    private static final ResourceDefinitionContext PREVIEWS =
+            ResourceDefinitionContext.fromResourceType(PreviewDeployment.class);
+    /** What a preview's children can be, and theirs. */
     private static final List<ResourceDefinitionContext> DEPENDENTS = List.of(
             ResourceDefinitionContext.fromResourceType(Deployment.class),
             ResourceDefinitionContext.fromResourceType(Service.class),
             ResourceDefinitionContext.fromResourceType(Ingress.class),
             ResourceDefinitionContext.fromResourceType(Job.class),
             ResourceDefinitionContext.fromResourceType(Pod.class));
+    /** What a deleted namespace is emptied of: previews first (their children go with them anyway). */
+    private static final List<ResourceDefinitionContext> IN_NAMESPACE = List.of(
+            PREVIEWS,
+            ResourceDefinitionContext.fromResourceType(Deployment.class),
+            ResourceDefinitionContext.fromResourceType(Service.class),
+            ResourceDefinitionContext.fromResourceType(Ingress.class),
+            ResourceDefinitionContext.fromResourceType(Job.class),
+            ResourceDefinitionContext.fromResourceType(Pod.class),
+            ResourceDefinitionContext.fromResourceType(ConfigMap.class),
+            ResourceDefinitionContext.fromResourceType(Secret.class),
+            ResourceDefinitionContext.fromResourceType(Event.class));
 
     private final KubernetesClient client;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -44,34 +65,40 @@ public final class GarbageCollector implements AutoCloseable {
         return t;
     });
     private SharedIndexInformer<GenericKubernetesResource> previews;
+    private SharedIndexInformer<Namespace> namespaces;
 
     public GarbageCollector(KubernetesClient client) {
         this.client = client;
     }
 
     public GarbageCollector start() {
-        previews = client.genericKubernetesResources(
-                        ResourceDefinitionContext.fromResourceType(PreviewDeployment.class))
+        previews = client.genericKubernetesResources(PREVIEWS)
                 .inAnyNamespace()
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(GenericKubernetesResource preview) {}
-
-                    @Override
-                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {}
-
-                    @Override
-                    public void onDelete(GenericKubernetesResource preview, boolean finalStateUnknown) {
-                        try {
-                            executor.execute(() -> collect(
-                                    preview.getMetadata().getNamespace(),
-                                    preview.getMetadata().getUid()));
-                        } catch (RejectedExecutionException e) {
-                            // closing
-                        }
-                    }
-                });
+                .inform(onDelete(p ->
+                        collect(p.getMetadata().getNamespace(), p.getMetadata().getUid())));
+        namespaces =
+                client.namespaces().inform(onDelete(ns -> empty(ns.getMetadata().getName())));
         return this;
+    }
+
+    /** A handler that does {@code action} with each deleted object, on the collector's own thread. */
+    private <T> ResourceEventHandler<T> onDelete(Consumer<T> action) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {}
+
+            @Override
+            public void onUpdate(T before, T after) {}
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                try {
+                    executor.execute(() -> action.accept(object));
+                } catch (RejectedExecutionException e) {
+                    // closing
+                }
+            }
+        };
     }
 
     /** Deletes what the owner with {@code uid} owned in its namespace, and what that owned. */
@@ -82,18 +109,37 @@ public final class GarbageCollector implements AutoCloseable {
                     .list()
                     .getItems()) {
                 if (ownedBy(dependent, uid)) {
-                    try {
-                        client.resource(dependent).delete();
-                    } catch (KubernetesClientException e) {
-                        log.warn(
-                                "garbage collector: cannot delete {}/{}: {}",
-                                kind.getPlural(),
-                                name(dependent),
-                                e.getMessage());
-                    }
+                    delete(dependent, kind);
                     collect(namespace, dependent.getMetadata().getUid());
                 }
             }
+        }
+    }
+
+    /** Deletes everything of the kinds the sandbox knows in a namespace that is gone. */
+    private void empty(String namespace) {
+        for (ResourceDefinitionContext kind : IN_NAMESPACE) {
+            client.genericKubernetesResources(kind)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
+                    .forEach(o -> delete(o, kind));
+        }
+    }
+
+    private void delete(GenericKubernetesResource object, ResourceDefinitionContext kind) {
+        try {
+            client.genericKubernetesResources(kind)
+                    .inNamespace(object.getMetadata().getNamespace())
+                    .withName(object.getMetadata().getName())
+                    .delete();
+        } catch (KubernetesClientException e) {
+            log.warn(
+                    "garbage collector: cannot delete {} {}/{}: {}",
+                    kind.getPlural(),
+                    object.getMetadata().getNamespace(),
+                    object.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 
@@ -101,13 +147,10 @@ public final class GarbageCollector implements AutoCloseable {
         return object.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
     }
 
-    private static String name(HasMetadata object) {
-        return object.getMetadata().getName();
-    }
-
     @Override
     public void close() {
         if (previews != null) previews.close();
+        if (namespaces != null) namespaces.close();
         executor.shutdownNow();
     }
 }

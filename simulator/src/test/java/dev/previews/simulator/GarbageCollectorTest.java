@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.previews.api.PreviewDeployment;
 import dev.previews.testing.Previews;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -20,7 +22,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Deleting a preview deletes what it owns, and what that owns, and nothing else. */
+/** Deleting a preview deletes what it owns, and what that owns; deleting a namespace, what is in it; nothing else goes. */
 class GarbageCollectorTest {
     final KubernetesMockServer server = MockApi.start(0);
     final KubernetesClient client = server.createClient();
@@ -82,6 +84,42 @@ class GarbageCollectorTest {
                         .withName("cart")
                         .get())
                 .isNotNull();
+    }
+
+    @Test
+    void aDeletedNamespaceIsEmptied_othersKeepWhatTheyHave() {
+        client.resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("team-a")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.resource(Previews.preview("team-a", "login", "feature/login")).create();
+        client.resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("settings")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.resource(Previews.preview("team-b", "login", "feature/login")).create();
+
+        client.namespaces().withName("team-a").delete();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(client.resources(PreviewDeployment.class)
+                            .inNamespace("team-a")
+                            .list()
+                            .getItems())
+                    .isEmpty();
+            assertThat(client.configMaps().inNamespace("team-a").list().getItems())
+                    .isEmpty();
+        });
+        assertThat(client.resources(PreviewDeployment.class)
+                        .inNamespace("team-b")
+                        .list()
+                        .getItems())
+                .hasSize(1);
     }
 
     private static ObjectMeta owned(String name, HasMetadata owner) {

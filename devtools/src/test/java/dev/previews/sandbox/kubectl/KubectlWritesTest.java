@@ -173,6 +173,52 @@ class KubectlWritesTest extends SandboxForKubectl {
     }
 
     @Test
+    void createsWhatKubectlSendsAsProtobuf_namespacesConfigMapsSecrets_andDeletingTheNamespaceEmptiesIt() {
+        assertThat(kubectl.run("create", "namespace", "writes-typed").out())
+                .isEqualTo("namespace/writes-typed created\n");
+        assertThat(kubectl.run("label", "namespace", "writes-typed", "previews.dev/plan=professional")
+                        .out())
+                .isEqualTo("namespace/writes-typed labeled\n");
+        assertThat(kubectl.run("create", "configmap", "settings", "--from-literal=region=eu", "-n", "writes-typed")
+                        .out())
+                .isEqualTo("configmap/settings created\n");
+        assertThat(kubectl.run(
+                                "create",
+                                "secret",
+                                "generic",
+                                "token",
+                                "--from-literal=key=s3cr3t",
+                                "-n",
+                                "writes-typed")
+                        .out())
+                .isEqualTo("secret/token created\n");
+        assertThat(kubectl.run("apply", "-n", "writes-typed", "-f", EXAMPLE.toString())
+                        .exit())
+                .isZero();
+        Run again = kubectl.run("create", "-n", "writes-typed", "-f", EXAMPLE.toString());
+        assertThat(again.err())
+                .isEqualTo("Error from server (AlreadyExists): error when creating \"" + EXAMPLE + "\":"
+                        + " previewdeployments.previews.dev \"feature-login\" already exists\n");
+
+        assertThat(kubectl.run("get", "namespace", "writes-typed", "--show-labels")
+                        .out())
+                .containsPattern("writes-typed +Active +\\d+s +previews.dev/plan=professional");
+        assertThat(kubectl.run("get", "configmap", "settings", "-n", "writes-typed", "-o", "jsonpath={.data.region}")
+                        .out())
+                .isEqualTo("eu");
+        assertThat(kubectl.run("get", "secret", "token", "-n", "writes-typed", "-o", "jsonpath={.type} {.data.key}")
+                        .out())
+                .isEqualTo("Opaque czNjcjN0");
+
+        assertThat(kubectl.run("delete", "namespace", "writes-typed").out())
+                .isEqualTo("namespace \"writes-typed\" deleted\n");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(kubectl.run("get", "pd,deploy,cm,secret", "-n", "writes-typed")
+                                .err())
+                        .isEqualTo("No resources found in writes-typed namespace.\n"));
+    }
+
+    @Test
     void whatTheSandboxDoesNotDoIsRefusedSayingWhat() {
         kubectl.run("apply", "-n", "writes-refused", "-f", EXAMPLE.toString());
 
@@ -196,6 +242,13 @@ class KubectlWritesTest extends SandboxForKubectl {
                 .isEqualTo("error: application/strategic-merge-patch+json is not supported by apps/v1,"
                         + " Kind=Deployment: strategic merge patch is not supported by the sandbox (kubectl apply, edit and patch send one for built-in kinds): use kubectl patch"
                         + " --type=merge or --type=json\n");
+
+        Run typed = kubectl.run("create", "deployment", "web", "--image=nginx", "-n", "writes-refused");
+        assertThat(typed.exit()).as(typed.toString()).isOne();
+        assertThat(typed.err())
+                .isEqualTo("error: failed to create deployment: kubectl sent a Deployment as protobuf, which the"
+                        + " sandbox reads only for a Namespace, ConfigMap or Secret: write the Deployment to a file"
+                        + " and kubectl apply -f it\n");
 
         Run dryRun = kubectl.run("delete", "pd", "feature-login", "--dry-run=server", "-n", "writes-refused");
         assertThat(dryRun.exit()).as(dryRun.toString()).isOne();

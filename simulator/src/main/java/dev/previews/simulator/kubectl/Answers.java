@@ -50,7 +50,17 @@ final class Answers {
         this.serverAddress = serverAddress;
     }
 
-    Reply answer(ApiRequest r) {
+    Reply answer(ApiRequest request) {
+        ApiRequest r = request;
+        if (contentType(r.header("Content-Type")).equals(ProtobufBodies.CONTENT_TYPE)) {
+            try {
+                ObjectNode json = ProtobufBodies.toJson(r.bodyBytes());
+                if (json == null) return new Reply.Plain(protobufRefused(r));
+                r = ApiRequest.of(copy(r.recorded(), r.recorded().getPath(), Store.write(json)));
+            } catch (IllegalArgumentException e) {
+                return new Reply.Plain(Statuses.failure(400, "BadRequest", e.getMessage()));
+            }
+        }
         if (r.method().equals("GET") && !r.isResource()) {
             MockResponse document = document(r);
             if (document != null) return new Reply.Plain(document);
@@ -248,10 +258,22 @@ final class Answers {
         }
     }
 
-    /** The mock answers a 404 without a body; kubectl then says less than for an API server's NotFound. */
+    /**
+     * The API server's Status where the mock's says less: a 404 without a body, and for a create of an
+     * object that exists a 409 "Invalid" (kubectl then prints {@code The PreviewDeployment "" is invalid}).
+     */
     private static MockResponse withStatus(ApiRequest r, MockResponse response) {
         boolean empty = response.getBody() == null || response.getBody().size() == 0;
-        return response.code() == 404 && empty && r.name() != null ? Statuses.notFound(r) : response;
+        if (response.code() == 404 && empty && r.name() != null) return Statuses.notFound(r);
+        if (response.code() == 409 && r.method().equals("POST") && r.name() == null) {
+            try {
+                return Statuses.alreadyExists(
+                        r, Store.parse(r.body()).path("metadata").path("name").asText());
+            } catch (RuntimeException e) {
+                return response;
+            }
+        }
+        return response;
     }
 
     /** The request to give the mock: the field selector's terms it understands and nothing else of it. */
@@ -277,7 +299,37 @@ final class Answers {
 
     private static RecordedRequest copy(RecordedRequest request, String path) {
         return new RecordedRequest(
-                request.getHttpVersion(), request.method(), path, request.getHeaders(), request.getBody());
+                request.getHttpVersion(),
+                request.method(),
+                path,
+                request.getHeaders(),
+                new Buffer(
+                        request.getBody() == null
+                                ? new byte[0]
+                                : request.getBody().getBytes()));
+    }
+
+    /** The request with a JSON body in place of its own. */
+    private static RecordedRequest copy(RecordedRequest request, String path, String json) {
+        return new RecordedRequest(
+                request.getHttpVersion(),
+                request.method(),
+                path,
+                request.getHeaders()
+                        .newBuilder()
+                        .set("Content-Type", "application/json")
+                        .build(),
+                new Buffer(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A protobuf body of a kind {@link ProtobufBodies} does not read: what to do instead. */
+    private static MockResponse protobufRefused(ApiRequest r) {
+        String kind = ProtobufBodies.kind(r.bodyBytes());
+        return Statuses.failure(
+                415,
+                "UnsupportedMediaType",
+                "kubectl sent a " + kind + " as protobuf, which the sandbox reads only for a Namespace, ConfigMap or"
+                        + " Secret: write the " + kind + " to a file and kubectl apply -f it");
     }
 
     private static String encode(String s) {

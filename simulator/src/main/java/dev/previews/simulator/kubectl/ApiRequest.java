@@ -14,7 +14,7 @@ import java.util.Set;
  * ({@code /api/v1/namespaces/NS/PLURAL/NAME/SUBRESOURCE}, {@code /apis/GROUP/VERSION/...}) the parts.
  * {@code group} is empty for the core group; {@code plural} is null for a path that names no resource
  * ({@code /api/v1}, {@code /apis/GROUP/VERSION}), and {@code version} too for {@code /api}, {@code /apis}
- * and every other path.
+ * and every other path. {@code bodyBytes} is the request's body, read before anything else reads it.
  */
 record ApiRequest(
         RecordedRequest recorded,
@@ -26,7 +26,8 @@ record ApiRequest(
         String namespace,
         String plural,
         String name,
-        String subresource) {
+        String subresource,
+        byte[] bodyBytes) {
 
     static ApiRequest of(RecordedRequest recorded) {
         String target = recorded.getPath();
@@ -34,6 +35,9 @@ record ApiRequest(
         String path = q < 0 ? target : target.substring(0, q);
         Map<String, String> query = q < 0 ? Map.of() : query(target.substring(q + 1));
         String method = recorded.getMethod();
+        // read once, here: the mock reads a request's body destructively, and answers may need it after that
+        byte[] bytes =
+                recorded.getBody() == null ? new byte[0] : recorded.getBody().getBytes();
         List<String> parts =
                 Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         int at;
@@ -45,7 +49,7 @@ record ApiRequest(
             group = parts.get(1);
             at = 2;
         } else {
-            return new ApiRequest(recorded, method, path, query, null, null, null, null, null, null);
+            return new ApiRequest(recorded, method, path, query, null, null, null, null, null, null, bytes);
         }
         String version = parts.get(at);
         List<String> rest = parts.subList(at + 1, parts.size());
@@ -66,7 +70,8 @@ record ApiRequest(
                 namespace,
                 rest.isEmpty() ? null : rest.get(0),
                 rest.size() > 1 ? rest.get(1) : null,
-                rest.size() > 2 ? rest.get(2) : null);
+                rest.size() > 2 ? rest.get(2) : null,
+                bytes);
     }
 
     String header(String name) {

@@ -109,6 +109,10 @@ public final class KubectlFront implements AutoCloseable {
         answer.getHeaders()
                 .toMultimap()
                 .forEach((name, values) -> response.headers().add(name, values));
+        if (!response.headers().contains("Content-Type")) {
+            // the mock says nothing; kubectl's typed clients would take a JSON answer for protobuf
+            response.putHeader("Content-Type", "application/json");
+        }
         if (answer.getBody() != null && answer.getBody().size() > 0) {
             response.send(Buffer.buffer(answer.getBody().getBytes()));
         } else {

@@ -16,13 +16,22 @@ final class Statuses {
 
     /** {@code previewdeployments.previews.dev "x" not found}, as the API server words it. */
     static MockResponse notFound(ApiRequest request) {
+        return about(request, request.name(), 404, "NotFound", "not found");
+    }
+
+    /** {@code previewdeployments.previews.dev "x" already exists}. */
+    static MockResponse alreadyExists(ApiRequest request, String name) {
+        return about(request, name, 409, "AlreadyExists", "already exists");
+    }
+
+    private static MockResponse about(ApiRequest request, String name, int code, String reason, String what) {
         String resource = request.group().isEmpty() ? request.plural() : request.plural() + "." + request.group();
-        ObjectNode status = status(404, "NotFound", resource + " \"" + request.name() + "\" not found");
+        ObjectNode status = status(code, reason, resource + " \"" + name + "\" " + what);
         status.putObject("details")
-                .put("name", request.name())
+                .put("name", name)
                 .put("group", request.group())
                 .put("kind", request.plural());
-        return json(404, status);
+        return json(code, status);
     }
 
     static MockResponse notFound(String message) {

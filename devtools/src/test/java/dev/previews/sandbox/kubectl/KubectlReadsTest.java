@@ -57,9 +57,12 @@ class KubectlReadsTest extends SandboxForKubectl {
         applyExample("reads-watch");
         waitReady("reads-watch", "feature-login");
 
-        try (Kubectl.Streaming watch = kubectl.start("get", "pd", "-n", "reads-watch", "-w", "--output-watch-events")) {
+        // -v=6 logs the watch request once its answer starts: the patch must come after that to be a change
+        try (Kubectl.Streaming watch =
+                kubectl.start("get", "pd", "-n", "reads-watch", "-w", "--output-watch-events", "-v=6")) {
             await().atMost(BOUND)
-                    .until(() -> watch.lines().stream().anyMatch(l -> l.matches("ADDED +feature-login .*")));
+                    .until(() ->
+                            watch.lines().stream().anyMatch(l -> l.contains("watch=true") && l.contains("200 OK")));
             Run patch = kubectl.run(
                     "patch",
                     "pd",
@@ -73,15 +76,20 @@ class KubectlReadsTest extends SandboxForKubectl {
             assertThat(patch.out()).isEqualTo("previewdeployment.previews.dev/feature-login patched\n");
 
             await().atMost(BOUND)
-                    .until(() -> watch.lines().stream()
+                    .until(() -> printed(watch).stream()
                             .anyMatch(l -> l.matches("MODIFIED +feature-login +feature/login +c0ffee0 +Ready .*")));
-            List<String> lines = watch.lines();
+            List<String> lines = printed(watch);
             assertThat(lines.get(0)).matches("EVENT +NAME +BRANCH +COMMIT +PHASE +URL +EXPIRES +AGE");
             assertThat(lines).filteredOn(l -> l.startsWith("ADDED")).hasSize(1);
             assertThat(lines)
                     .anyMatch(l -> l.matches("MODIFIED +feature-login +feature/login +c0ffee0 +Provisioning .*"));
             assertThat(watch.alive()).isTrue();
         }
+    }
+
+    /** What kubectl printed, without its log lines. */
+    private static List<String> printed(Kubectl.Streaming watch) {
+        return watch.lines().stream().filter(l -> !l.matches("[IWE]\\d{4} .*")).toList();
     }
 
     @Test

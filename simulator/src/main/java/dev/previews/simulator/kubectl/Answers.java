@@ -1,5 +1,6 @@
 package dev.previews.simulator.kubectl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -73,6 +74,8 @@ final class Answers {
         }
         MockResponse refused = refused(r, resource);
         if (refused != null) return new Reply.Plain(refused);
+        MockResponse unreadable = unreadable(r);
+        if (unreadable != null) return new Reply.Plain(unreadable);
         if (r.method().equals("DELETE")) return new Reply.Plain(withStatus(r, store.dispatch(r.recorded())));
         return new Reply.Plain(write(r, resource));
     }
@@ -245,6 +248,18 @@ final class Answers {
             return Statuses.failure(415, "UnsupportedMediaType", message);
         }
         return null;
+    }
+
+    /** A JSON body that is not JSON, refused as the API server does (the mock fails on it with a 500). */
+    private static MockResponse unreadable(ApiRequest r) {
+        if (!contentType(r.header("Content-Type")).endsWith("json") || r.body().isBlank()) return null;
+        try {
+            Store.JSON.readTree(r.body());
+            return null;
+        } catch (JsonProcessingException e) {
+            String problem = e.getOriginalMessage() == null ? e.getMessage() : e.getOriginalMessage();
+            return Statuses.failure(400, "BadRequest", "the request body is not JSON: " + problem);
+        }
     }
 
     /** Whether a write asks for a dry run: in its query, or for a delete in its DeleteOptions body too. */

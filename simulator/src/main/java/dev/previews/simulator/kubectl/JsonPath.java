@@ -97,7 +97,7 @@ final class JsonPath {
                     steps.add(new Field(name()));
                 } else if (c == '[') {
                     steps.add(bracket());
-                } else if (c == ')' || c == '=' || c == '!') {
+                } else if (c == ')' || c == '=' || c == '!' || c == '<' || c == '>') {
                     break; // the end of a filter's field
                 } else {
                     throw error("'.' or '['");
@@ -106,9 +106,13 @@ final class JsonPath {
             return new JsonPath(text, List.copyOf(steps));
         }
 
+        /** A name after a dot: letters, digits, '_' and '-' (others, such as '/' in a label, go in ['...']). */
         private String name() {
             int start = at;
-            while (at < text.length() && ".[)=!".indexOf(text.charAt(at)) < 0) at++;
+            while (at < text.length()
+                    && (Character.isLetterOrDigit(text.charAt(at)) || "_-".indexOf(text.charAt(at)) >= 0)) {
+                at++;
+            }
             if (at == start) throw error("a field name");
             return text.substring(start, at);
         }

@@ -83,7 +83,15 @@ public final class SandboxCommand implements Callable<Integer> {
 
     private int runSandbox() throws Exception {
         Sandbox.Options options = Sandbox.Options.defaults().withPort(port).withSimulation(simulate, simulatorDelay);
-        try (Sandbox sandbox = Sandbox.start(options)) {
+        Sandbox started;
+        try {
+            started = Sandbox.start(options);
+        } catch (IllegalStateException e) {
+            // e.g. the port is taken: one line, not a stack trace
+            System.err.println("sandbox: " + e.getMessage());
+            return 1;
+        }
+        try (Sandbox sandbox = started) {
             Path written = sandbox.writeKubeconfig(kubeconfig);
             System.out.println("sandbox API at " + sandbox.url() + " (kubeconfig: " + written + ")");
             if (demo) {

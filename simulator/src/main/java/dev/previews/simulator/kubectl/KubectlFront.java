@@ -18,7 +18,9 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The sandbox's API as clients outside the JVM reach it (kubectl, the project's CLI): an HTTP server of
@@ -57,7 +59,12 @@ public final class KubectlFront implements AutoCloseable {
         Answers answers = new Answers(store, () -> address.getHostAddress() + ":" + server.actualPort(), clock);
         KubectlFront started = new KubectlFront(vertx, server, store, answers);
         server.requestHandler(started::handle);
-        await(server.listen(), "cannot listen on " + address.getHostAddress() + ":" + port);
+        try {
+            await(server.listen(), "cannot listen on " + address.getHostAddress() + ":" + port);
+        } catch (IllegalStateException e) {
+            vertx.close();
+            throw e;
+        }
         return started;
     }
 
@@ -146,8 +153,11 @@ public final class KubectlFront implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(failure, e);
-        } catch (Exception e) {
-            throw new IllegalStateException(failure, e);
+        } catch (ExecutionException e) {
+            // the cause says why (Address already in use): one line for whoever started the sandbox
+            throw new IllegalStateException(failure + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(failure + ": no answer in 10 s", e);
         }
     }
 }

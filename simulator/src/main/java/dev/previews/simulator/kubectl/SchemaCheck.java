@@ -14,17 +14,19 @@ import java.util.regex.Pattern;
  * one kind of CEL rule this project's CRD has, {@code self == oldSelf} (a field that cannot change once
  * set). Other CEL rules are not evaluated. Fields the schema does not declare are collected apart, and
  * pruned: the API server refuses them only when the client asks for strict field validation (kubectl
- * does), and otherwise drops them. The messages are worded as the API server's.
+ * does), and otherwise drops them. The schema's defaults are set where a field is absent, as the API
+ * server sets them. The messages are worded as the API server's.
  */
 final class SchemaCheck {
     /** A value the schema refuses: the field's path, the API server's reason, and its message. */
     record Problem(String field, String reason, String message) {}
 
     /**
-     * What the check found: {@code unknown} are the paths of undeclared fields, and {@code pruned} is the
-     * object without them (a copy; the object checked is not changed).
+     * What the check found: {@code unknown} are the paths of undeclared fields, and {@code stored} is the
+     * object as the API server would store it, without them and with the defaults set (a copy; the
+     * object checked is not changed).
      */
-    record Result(List<Problem> problems, List<String> unknown, JsonNode pruned) {}
+    record Result(List<Problem> problems, List<String> unknown, JsonNode stored) {}
 
     private static final String SELF_EQUALS_OLD_SELF = "self == oldSelf";
 
@@ -41,15 +43,16 @@ final class SchemaCheck {
     /**
      * @param refs the schema a {@code $ref} names ({@code #/components/schemas/NAME})
      * @param old the object before the change, null for a create
-     * @param values whether to check values too, or only look for undeclared fields (a built-in kind's schema,
-     *     made from fabric8's model, is trusted for its field names, not for every constraint)
+     * @param values whether to check values and set defaults too, or only look for undeclared fields (a
+     *     built-in kind's schema, made from fabric8's model, is trusted for its field names, not for every
+     *     constraint)
      */
     static Result check(
             JsonNode schema, JsonNode object, JsonNode old, Function<String, JsonNode> refs, boolean values) {
         SchemaCheck check = new SchemaCheck(refs, values);
-        JsonNode pruned = object.deepCopy();
-        check.walk(schema, pruned, old, "");
-        return new Result(List.copyOf(check.problems), List.copyOf(check.unknown), pruned);
+        JsonNode stored = object.deepCopy();
+        check.walk(schema, stored, old, "");
+        return new Result(List.copyOf(check.problems), List.copyOf(check.unknown), stored);
     }
 
     private void walk(JsonNode schema, JsonNode value, JsonNode old, String path) {
@@ -81,6 +84,15 @@ final class SchemaCheck {
         boolean open =
                 schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false) || additional.asBoolean(false);
         if (values) {
+            // defaults first, as the API server sets them before it checks
+            for (Map.Entry<String, JsonNode> property : properties.properties()) {
+                if (property.getValue().has("default") && !value.has(property.getKey())) {
+                    ((ObjectNode) value)
+                            .set(
+                                    property.getKey(),
+                                    property.getValue().get("default").deepCopy());
+                }
+            }
             for (JsonNode required : schema.path("required")) {
                 if (!value.has(required.asText())
                         || value.get(required.asText()).isNull()) {

@@ -20,15 +20,16 @@ import java.util.List;
  * refuses (custom resources: the CRD's schema is the contract), and for fields the schema does not
  * declare, what the request's {@code fieldValidation} asks: {@code Strict} (kubectl's default for apply
  * and create) 400 with the fields named; {@code Warn} (the default) a warning header and the fields
- * dropped; {@code Ignore} the fields dropped. Dropping matters beyond fidelity: the operator reads its
+ * dropped; {@code Ignore} the fields dropped. A custom resource gets its schema's defaults. Dropping matters beyond fidelity: the operator reads its
  * previews into its model, which refuses fields it does not know, so one stored undeclared field would
  * stop it. A patch is checked by applying it here to the stored object; when fields must be dropped,
- * the result is stored with a PUT conditioned on the version it was computed from.
+ * or defaults set, the result is stored with a PUT conditioned on the version it was computed from.
  */
 final class WriteCheck {
     /**
-     * What to do with a write: refuse it; or send {@code request} to the mock (the original, or one that
-     * leaves out the undeclared fields) and add these warnings to its answer.
+     * What to do with a write: refuse it; or send {@code request} to the mock (the original, or the object
+     * as the API server would store it: undeclared fields left out, defaults set) and add these warnings
+     * to its answer.
      */
     record Verdict(MockResponse refusal, RecordedRequest request, List<String> warnings) {}
 
@@ -54,18 +55,18 @@ final class WriteCheck {
                 : after.path("metadata").path("name").asText();
         if (!result.problems().isEmpty())
             return new Verdict(invalid(resource, name, result.problems()), null, List.of());
-        if (result.unknown().isEmpty()) return pass;
+        if (result.stored().equals(after)) return pass;
         List<String> unknown = result.unknown().stream()
                 .map(field -> "unknown field \"" + field + "\"")
                 .toList();
         String mode = r.param("fieldValidation") == null ? "Warn" : r.param("fieldValidation");
-        if (mode.equals("Strict")) {
+        if (mode.equals("Strict") && !unknown.isEmpty()) {
             String message = resource.kind() + " in version \"" + resource.version() + "\" cannot be handled as a "
                     + resource.kind() + ": strict decoding error: " + String.join(", ", unknown);
             return new Verdict(Statuses.failure(400, "BadRequest", message), null, List.of());
         }
         // a patch's result keeps the stored resourceVersion (unless the patch set one): the PUT fails on a newer one
-        JsonNode pruned = result.pruned();
+        JsonNode stored = result.stored();
         RecordedRequest store = new RecordedRequest(
                 toMock.getHttpVersion(),
                 r.method().equals("PATCH") ? HttpMethod.PUT : toMock.method(),
@@ -74,7 +75,7 @@ final class WriteCheck {
                         .newBuilder()
                         .set("Content-Type", "application/json")
                         .build(),
-                new Buffer(Store.write(pruned).getBytes(StandardCharsets.UTF_8)));
+                new Buffer(Store.write(stored).getBytes(StandardCharsets.UTF_8)));
         return new Verdict(null, store, mode.equals("Warn") ? unknown : List.of());
     }
 

@@ -33,7 +33,7 @@ class SchemaCheckTest {
                     .get(0));
 
     @Test
-    void theExamplePasses() throws Exception {
+    void theExamplePasses_andGetsTheSchemasDefaults() throws Exception {
         JsonNode example = new ObjectMapper(new YAMLFactory())
                 .readTree(Repository.path("examples", "preview.yaml").toFile());
 
@@ -41,7 +41,17 @@ class SchemaCheckTest {
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.unknown()).isEmpty();
-        assertThat(result.pruned()).isEqualTo(example);
+        JsonNode spec = result.stored().path("spec");
+        assertThat(spec.path("backend").path("replicas").asInt()).as("default").isEqualTo(1);
+        assertThat(spec.path("backend").path("port").asInt()).as("set").isEqualTo(8080);
+        assertThat(spec.path("seed").path("backoffLimit").asInt()).as("default").isZero();
+        assertThat(spec.path("seed").path("activeDeadlineSeconds").asInt())
+                .as("set")
+                .isEqualTo(300);
+        assertThat(spec.has("ingress")).as("no defaults in what is not there").isFalse();
+        assertThat(example.path("spec").path("backend").has("replicas"))
+                .as("the object checked is unchanged")
+                .isFalse();
     }
 
     @Test
@@ -86,11 +96,11 @@ class SchemaCheckTest {
         assertThat(result.problems()).isEmpty();
         assertThat(result.unknown())
                 .containsExactlyInAnyOrder("metadata.lables", "spec.tll", "spec.backend.env[0].vaule");
-        assertThat(result.pruned().path("metadata").has("lables")).isFalse();
-        assertThat(result.pruned().path("metadata").path("labels").path("team").asText())
+        assertThat(result.stored().path("metadata").has("lables")).isFalse();
+        assertThat(result.stored().path("metadata").path("labels").path("team").asText())
                 .isEqualTo("shop");
-        assertThat(result.pruned().path("spec").has("tll")).isFalse();
-        assertThat(result.pruned()
+        assertThat(result.stored().path("spec").has("tll")).isFalse();
+        assertThat(result.stored()
                         .path("spec")
                         .path("backend")
                         .path("env")

@@ -136,8 +136,9 @@ final class Answers {
             case "/apis":
                 return aggregated ? discoveryJson(discovery.aggregated(false)) : Statuses.json(200, discovery.groups());
             case "/openapi/v2":
-                // kubectl asks for it (as protobuf) only when the v3 documents fail it; it then reports the 404
-                return Statuses.notFound("the sandbox serves OpenAPI v3 (/openapi/v3), not v2");
+                return openApi.v2(); // kubectl before 1.27
+            case "/swagger-2.0.0.pb-v1":
+                return Statuses.notFound("the sandbox serves OpenAPI v2 at /openapi/v2 and v3 at /openapi/v3");
             default:
         }
         if (r.path().equals("/openapi/v3") || r.path().startsWith("/openapi/v3/")) {

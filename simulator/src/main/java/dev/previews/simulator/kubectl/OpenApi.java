@@ -2,6 +2,7 @@ package dev.previews.simulator.kubectl;
 
 import static dev.previews.simulator.kubectl.Store.JSON;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -42,6 +43,18 @@ final class OpenApi {
         List<ServedResource> resources = byGroupVersion.get(path.substring(PREFIX.length()));
         if (resources == null) return Statuses.notFound("no OpenAPI document at " + path);
         return Statuses.json(200, document(resources));
+    }
+
+    /** {@code GET /openapi/v2}: every kind's schema in one document, as protobuf ({@link OpenApiV2}). */
+    MockResponse v2() {
+        Map<String, JsonNode> definitions = new LinkedHashMap<>();
+        List<ServedResource> all = served.all();
+        all.forEach(r -> definitions.put(Schemas.name(r), schemas.of(r)));
+        definitions.put(Schemas.OBJECT_META, schemas.objectMeta());
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", OpenApiV2.CONTENT_TYPE)
+                .setBody(OpenApiV2.document(all, definitions));
     }
 
     private ObjectNode document(List<ServedResource> resources) {

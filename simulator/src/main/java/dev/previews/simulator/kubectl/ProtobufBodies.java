@@ -111,10 +111,10 @@ final class ProtobufBodies {
     }
 
     /** One field of a message: its number, and its value (a varint, or the bytes of a length-delimited one). */
-    private record Field(int number, long varint, byte[] bytes) {}
+    record Field(int number, long varint, byte[] bytes) {}
 
     /** The fields of an encoded message, in order (protobuf's wire format). */
-    private static List<Field> fields(byte[] message) {
+    static List<Field> fields(byte[] message) {
         List<Field> fields = new ArrayList<>();
         int[] at = {0};
         while (at[0] < message.length) {

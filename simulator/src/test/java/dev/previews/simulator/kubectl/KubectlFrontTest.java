@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -153,6 +154,52 @@ class KubectlFrontTest {
         HttpResponse<String> notJson = patch(PREVIEWS + "/login", "{spec:");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(Store.parse(notJson.body()).path("message").asText()).startsWith("the request body is not JSON: ");
+    }
+
+    @Test
+    void openApiV2_forKubectlBefore127_isProtobufWithTheCrdsSchema_andPatchTakesFieldValidation() throws Exception {
+        HttpResponse<byte[]> v2 = http.send(
+                HttpRequest.newBuilder(URI.create(api.url() + "/openapi/v2"))
+                        .header("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(v2.statusCode()).isEqualTo(200);
+        List<ProtobufBodies.Field> document = ProtobufBodies.fields(v2.body());
+        assertThat(text(one(document, 1))).isEqualTo("2.0");
+        // definitions (9) > additional_properties (1): NamedSchema {name 1, Schema 2}
+        List<ProtobufBodies.Field> preview = ProtobufBodies.fields(one(document, 9)).stream()
+                .map(f -> ProtobufBodies.fields(f.bytes()))
+                .filter(named -> text(one(named, 1)).equals("dev.previews.v1alpha1.PreviewDeployment"))
+                .map(named -> ProtobufBodies.fields(one(named, 2)))
+                .findFirst()
+                .orElseThrow();
+        // the kind it is (vendor extension 31: NamedAny {name 1, Any {yaml 2}})
+        assertThat(preview.stream().filter(f -> f.number() == 31).map(f -> ProtobufBodies.fields(f.bytes())))
+                .anySatisfy(ext -> {
+                    assertThat(text(one(ext, 1))).isEqualTo("x-kubernetes-group-version-kind");
+                    assertThat(text(one(ProtobufBodies.fields(one(ext, 2)), 2)))
+                            .isEqualTo(
+                                    "[{\"group\":\"previews.dev\",\"kind\":\"PreviewDeployment\",\"version\":\"v1alpha1\"}]");
+                });
+        // properties (25) name spec, status, apiVersion, kind, metadata
+        assertThat(ProtobufBodies.fields(one(preview, 25)).stream()
+                        .map(f -> text(one(ProtobufBodies.fields(f.bytes()), 1))))
+                .contains("spec", "status", "metadata");
+        // paths (8) > path (2) > PathItem (2) > patch (8) > parameters (8): fieldValidation is there
+        assertThat(new String(one(document, 8), StandardCharsets.UTF_8)).contains("fieldValidation");
+    }
+
+    private static byte[] one(List<ProtobufBodies.Field> fields, int number) {
+        return fields.stream()
+                .filter(f -> f.number() == number)
+                .findFirst()
+                .orElseThrow()
+                .bytes();
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {

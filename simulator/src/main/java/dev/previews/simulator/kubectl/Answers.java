@@ -1,6 +1,5 @@
 package dev.previews.simulator.kubectl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -8,16 +7,13 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * What the sandbox answers to a request from outside the JVM. What fabric8's mock cannot answer as an
@@ -29,9 +25,6 @@ import java.util.stream.Collectors;
  * mock leaves out of a 404.
  */
 final class Answers {
-    private static final String STRATEGIC = "application/strategic-merge-patch+json";
-    private static final String APPLY = "application/apply-patch+yaml";
-
     private final Store store;
     private final ServedResources served;
     private final Discovery discovery;
@@ -53,11 +46,11 @@ final class Answers {
 
     Reply answer(ApiRequest request) {
         ApiRequest r = request;
-        if (contentType(r.header("Content-Type")).equals(ProtobufBodies.CONTENT_TYPE)) {
+        if (Requests.contentType(r.header("Content-Type")).equals(ProtobufBodies.CONTENT_TYPE)) {
             try {
                 ObjectNode json = ProtobufBodies.toJson(r.bodyBytes());
-                if (json == null) return new Reply.Plain(protobufRefused(r));
-                r = ApiRequest.of(copy(r.recorded(), r.recorded().getPath(), Store.write(json)));
+                if (json == null) return new Reply.Plain(Refusals.protobuf(r));
+                r = ApiRequest.of(Requests.copy(r.recorded(), r.recorded().getPath(), Store.write(json)));
             } catch (IllegalArgumentException e) {
                 return new Reply.Plain(Statuses.failure(400, "BadRequest", e.getMessage()));
             }
@@ -72,9 +65,9 @@ final class Answers {
         if (r.method().equals("GET")) {
             return r.isWatch() ? watch(r, resource) : new Reply.Plain(read(r, resource));
         }
-        MockResponse refused = refused(r, resource);
+        MockResponse refused = Refusals.of(r, resource);
         if (refused != null) return new Reply.Plain(refused);
-        MockResponse unreadable = unreadable(r);
+        MockResponse unreadable = Refusals.unreadable(r);
         if (unreadable != null) return new Reply.Plain(unreadable);
         if (r.method().equals("DELETE")) return new Reply.Plain(withStatus(r, store.dispatch(r.recorded())));
         return new Reply.Plain(write(r, resource));
@@ -88,7 +81,7 @@ final class Answers {
     private MockResponse write(ApiRequest r, ServedResource resource) {
         MockResponse answer = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            WriteCheck.Verdict verdict = writeCheck.check(r, resource, withoutQuery(r.recorded()));
+            WriteCheck.Verdict verdict = writeCheck.check(r, resource, Requests.withoutQuery(r.recorded()));
             if (verdict.refusal() != null) return verdict.refusal();
             if (r.method().equals("POST")) ensureNamespace(r.namespace());
             answer = withStatus(r, store.dispatch(verdict.request()));
@@ -168,7 +161,7 @@ final class Answers {
         } catch (IllegalArgumentException e) {
             return Statuses.failure(400, "BadRequest", e.getMessage());
         }
-        MockResponse response = withStatus(r, store.dispatch(forMock(r, selector)));
+        MockResponse response = withStatus(r, store.dispatch(Requests.forMock(r, selector)));
         boolean list = r.name() == null;
         if (response.code() != 200 || !(list || r.wantsTable())) return response;
         JsonNode body = Store.parse(Store.body(response));
@@ -200,7 +193,7 @@ final class Answers {
         } catch (IllegalArgumentException e) {
             return new Reply.Plain(Statuses.failure(400, "BadRequest", e.getMessage()));
         }
-        RecordedRequest toMock = forMock(r, selector);
+        RecordedRequest toMock = Requests.forMock(r, selector);
         MockResponse upgrade = store.dispatch(toMock);
         if (upgrade.getWebSocketListener() == null) return new Reply.Plain(upgrade);
         long since = resourceVersion(r.param("resourceVersion"));
@@ -224,56 +217,6 @@ final class Answers {
                 timeout == null ? null : Duration.ofSeconds(Long.parseLong(timeout)));
     }
 
-    /** A write the sandbox does not do, answered with what to do instead; null for the others. */
-    private static MockResponse refused(ApiRequest r, ServedResource resource) {
-        if (dryRun(r)) {
-            return Statuses.failure(
-                    400,
-                    "BadRequest",
-                    "dry run is not supported by the sandbox (it would make the change): leave out --dry-run=server");
-        }
-        if (!r.method().equals("PATCH")) return null;
-        String type = contentType(r.header("Content-Type"));
-        if (type.equals(APPLY)) {
-            return Statuses.failure(
-                    415,
-                    "UnsupportedMediaType",
-                    "server-side apply is not supported by the sandbox: use kubectl apply without --server-side");
-        }
-        if (type.equals(STRATEGIC)) {
-            String message = resource != null && resource.custom()
-                    ? "the body of the request was in an unknown format - accepted media types include:"
-                            + " application/json-patch+json, application/merge-patch+json"
-                    : "strategic merge patch is not supported by the sandbox (kubectl apply, edit and patch send one"
-                            + " for built-in kinds): use kubectl patch --type=merge or --type=json";
-            return Statuses.failure(415, "UnsupportedMediaType", message);
-        }
-        return null;
-    }
-
-    /** A JSON body that is not JSON, refused as the API server does (the mock fails on it with a 500). */
-    private static MockResponse unreadable(ApiRequest r) {
-        if (!contentType(r.header("Content-Type")).endsWith("json") || r.body().isBlank()) return null;
-        try {
-            Store.JSON.readTree(r.body());
-            return null;
-        } catch (JsonProcessingException e) {
-            String problem = e.getOriginalMessage() == null ? e.getMessage() : e.getOriginalMessage();
-            return Statuses.failure(400, "BadRequest", "the request body is not JSON: " + problem);
-        }
-    }
-
-    /** Whether a write asks for a dry run: in its query, or for a delete in its DeleteOptions body too. */
-    private static boolean dryRun(ApiRequest r) {
-        if (r.param("dryRun") != null && !r.param("dryRun").isEmpty()) return true;
-        if (!r.method().equals("DELETE") || r.body().isBlank()) return false;
-        try {
-            return !Store.parse(r.body()).path("dryRun").isEmpty();
-        } catch (RuntimeException e) {
-            return false; // not DeleteOptions: the mock ignores the body
-        }
-    }
-
     /**
      * The API server's Status where the mock's says less: a 404 without a body, and for a create of an
      * object that exists a 409 "Invalid" (kubectl then prints {@code The PreviewDeployment "" is invalid}).
@@ -292,71 +235,7 @@ final class Answers {
         return response;
     }
 
-    /** The request to give the mock: the field selector's terms it understands and nothing else of it. */
-    private static RecordedRequest forMock(ApiRequest r, FieldSelector selector) {
-        if (!selector.filtersHere()) return r.recorded();
-        Map<String, String> query = new java.util.LinkedHashMap<>(r.query());
-        if (selector.forMock().isEmpty()) {
-            query.remove("fieldSelector");
-        } else {
-            query.put("fieldSelector", selector.forMock());
-        }
-        String encoded = query.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
-        return copy(r.recorded(), encoded.isEmpty() ? r.path() : r.path() + "?" + encoded);
-    }
-
-    private static RecordedRequest withoutQuery(RecordedRequest request) {
-        String path = request.getPath();
-        int q = path.indexOf('?');
-        return q < 0 ? request : copy(request, path.substring(0, q));
-    }
-
-    private static RecordedRequest copy(RecordedRequest request, String path) {
-        return new RecordedRequest(
-                request.getHttpVersion(),
-                request.method(),
-                path,
-                request.getHeaders(),
-                new Buffer(
-                        request.getBody() == null
-                                ? new byte[0]
-                                : request.getBody().getBytes()));
-    }
-
-    /** The request with a JSON body in place of its own. */
-    private static RecordedRequest copy(RecordedRequest request, String path, String json) {
-        return new RecordedRequest(
-                request.getHttpVersion(),
-                request.method(),
-                path,
-                request.getHeaders()
-                        .newBuilder()
-                        .set("Content-Type", "application/json")
-                        .build(),
-                new Buffer(json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** A protobuf body of a kind {@link ProtobufBodies} does not read: what to do instead. */
-    private static MockResponse protobufRefused(ApiRequest r) {
-        String kind = ProtobufBodies.kind(r.bodyBytes());
-        return Statuses.failure(
-                415,
-                "UnsupportedMediaType",
-                "kubectl sent a " + kind + " as protobuf, which the sandbox reads only for a Namespace, ConfigMap or"
-                        + " Secret: write the " + kind + " to a file and kubectl apply -f it");
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String contentType(String header) {
-        return header == null ? "" : header.split(";")[0].trim().toLowerCase();
-    }
-
-    /** A resourceVersion as the mock counts them (one number for the whole store); -1 for none or "0". */
+    /** A resourceVersion as the mock counts them (one number for the whole store); -1 for none (a watch from "0" gets everything). */
     private static long resourceVersion(String value) {
         try {
             return value == null || value.isEmpty() ? -1 : Long.parseLong(value);

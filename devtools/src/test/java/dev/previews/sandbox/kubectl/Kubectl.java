@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The kubectl binary of this machine, run against a sandbox as a user runs it: with the kubeconfig the
  * sandbox wrote, and a discovery cache of its own (kubectl keeps one per server under ~/.kube/cache,
- * which the tests should neither read nor fill).
+ * which the tests should neither read nor fill). The tests assert what kubectl 1.32 prints; other
+ * versions word some errors otherwise.
  */
 final class Kubectl {
     /** One run: its exit code and what it printed. */
@@ -42,10 +43,12 @@ final class Kubectl {
         this.cache = cache;
     }
 
-    /** $KUBECTL, else kubectl on the PATH, else /usr/bin/kubectl (Debian's kubernetes-client). */
+    /** $KUBECTL (only it, when set), else kubectl on the PATH, else /usr/bin/kubectl. */
     static Optional<Path> binary() {
         String configured = System.getenv("KUBECTL");
-        if (configured != null && !configured.isBlank()) return Optional.of(Path.of(configured));
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(Path.of(configured)).filter(Files::isExecutable);
+        }
         String path = System.getenv().getOrDefault("PATH", "");
         return Stream.concat(
                         Stream.of(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")),
@@ -56,10 +59,13 @@ final class Kubectl {
 
     /** Skips the calling test, saying why, when there is no kubectl to run. */
     static void assumeInstalled() {
+        String configured = System.getenv("KUBECTL");
         Assumptions.assumeTrue(
                 binary().isPresent(),
-                "no kubectl on this machine ($KUBECTL, the PATH, /usr/bin/kubectl): the kubectl tests are skipped;"
-                        + " .ci/run installs Debian's kubernetes-client");
+                configured != null && !configured.isBlank()
+                        ? "KUBECTL=" + configured + " is not an executable: the kubectl tests are skipped"
+                        : "no kubectl on this machine (the PATH, /usr/bin/kubectl; or set KUBECTL): the kubectl"
+                                + " tests are skipped; .ci/run installs one");
     }
 
     Run run(String... args) {

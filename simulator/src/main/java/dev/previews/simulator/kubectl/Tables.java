@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,20 @@ final class Tables {
         String description = definition
                 .path("description")
                 .asText("Custom resource definition column (in JSONPath format): " + path);
-        JsonPath jsonPath = JsonPath.parse(path);
+        JsonPath jsonPath;
+        try {
+            jsonPath = JsonPath.parse(path);
+        } catch (IllegalArgumentException e) {
+            // a CRD applied later may use JSONPath this does not read: its column says so, the rest still print
+            TextNode unsupported = NODES.textNode("<unsupported JSONPath " + path + ">");
+            return new Column(
+                    name,
+                    "string",
+                    "",
+                    e.getMessage(),
+                    definition.path("priority").asInt(0),
+                    o -> unsupported);
+        }
         Function<JsonNode, JsonNode> first = o -> {
             List<JsonNode> found = jsonPath.find(o);
             return found.isEmpty() ? NullNode.getInstance() : found.get(0);

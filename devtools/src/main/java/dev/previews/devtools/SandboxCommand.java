@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
             "Run the embedded sandbox: a Kubernetes API, the operator and simulated workloads in one process.",
             "%nStarts an in-process Kubernetes API (fabric8's mock server) on localhost with the PreviewDeployment "
                     + "CRD installed, runs the operator against it, simulates workloads (Deployments become available, "
-                    + "seed Jobs finish; a seed fails when its env has SANDBOX_SEED_RESULT=fail) and writes a kubeconfig "
-                    + "for kubectl and other clients. With --demo it walks a scripted lifecycle and exits 0; otherwise it "
-                    + "runs until interrupted.%n"
+                    + "seed Jobs finish; a seed fails when its env has SANDBOX_SEED_RESULT=fail) and writes a "
+                    + "kubeconfig for kubectl and other clients. With --demo it walks a scripted lifecycle and exits 0; "
+                    + "otherwise it runs until interrupted.%n"
         })
 public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Walk the scripted lifecycle, print the table of previews, and exit.")

@@ -235,7 +235,10 @@ final class Answers {
         return response;
     }
 
-    /** A resourceVersion as the mock counts them (one number for the whole store); -1 for none (a watch from "0" gets everything). */
+    /**
+     * A resourceVersion as the mock counts them (one number for the whole store); -1 for none (a watch from
+     * "0" gets everything).
+     */
     private static long resourceVersion(String value) {
         try {
             return value == null || value.isEmpty() ? -1 : Long.parseLong(value);

@@ -62,7 +62,7 @@ final class Discovery {
         return doc;
     }
 
-    /** {@code GET /api/v1} or {@code /apis/GROUP/VERSION}: its resources (legacy); null for a group version not served. */
+    /** {@code GET /api/v1} or {@code /apis/GROUP/VERSION}: its resources (legacy); null for one not served. */
     ObjectNode resources(String group, String version) {
         List<ServedResource> resources = served.inGroupVersion(group, version);
         if (resources.isEmpty()) return null;

@@ -31,7 +31,7 @@ final class JsonPath {
         this.steps = steps;
     }
 
-    /** Reads a path such as {@code .status.conditions[?(@.type=="Ready")].status}; the leading {@code $} is optional. */
+    /** Reads a path such as {@code .status.conditions[?(@.type=="Ready")].status}; a leading {@code $} is optional. */
     static JsonPath parse(String text) {
         Parser parser = new Parser(text);
         JsonPath path = parser.path();

@@ -16,9 +16,9 @@ import java.util.function.Function;
 /**
  * The Table form of objects ({@code meta.k8s.io/v1 Table}), which {@code kubectl get} asks for and prints
  * as it comes: a Name column, then a custom resource's {@code additionalPrinterColumns} read with
- * {@link JsonPath} (priority 1 only with {@code -o wide}), or a built-in kind's {@link BuiltinColumns}. Each row carries
- * the object's metadata (or the object, or nothing, as {@code includeObject} asks), from which kubectl
- * takes the namespace for {@code -A} and the labels for {@code --show-labels}.
+ * {@link JsonPath} (priority 1 only with {@code -o wide}), or a built-in kind's {@link BuiltinColumns}.
+ * Each row carries the object's metadata (or the object, or nothing, as {@code includeObject} asks), from
+ * which kubectl takes the namespace for {@code -A} and the labels for {@code --show-labels}.
  */
 final class Tables {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

@@ -20,10 +20,11 @@ import java.util.List;
  * refuses (custom resources: the CRD's schema is the contract), and for fields the schema does not
  * declare, what the request's {@code fieldValidation} asks: {@code Strict} (kubectl's default for apply
  * and create) 400 with the fields named; {@code Warn} (the default) a warning header and the fields
- * dropped; {@code Ignore} the fields dropped. A custom resource gets its schema's defaults. Dropping matters beyond fidelity: the operator reads its
- * previews into its model, which refuses fields it does not know, so one stored undeclared field would
- * stop it. A patch is checked by applying it here to the stored object; when fields must be dropped,
- * or defaults set, the result is stored with a PUT conditioned on the version it was computed from.
+ * dropped; {@code Ignore} the fields dropped. A custom resource gets its schema's defaults. Dropping
+ * matters beyond fidelity: the operator reads its previews into its model, which refuses fields it does
+ * not know, so one stored undeclared field would stop it. A patch is checked by applying it here to the
+ * stored object; when fields must be dropped or defaults set, the result is stored with a PUT
+ * conditioned on the version it was computed from.
  */
 final class WriteCheck {
     /**
@@ -67,7 +68,7 @@ final class WriteCheck {
         }
         // a patch's result keeps the stored resourceVersion (unless the patch set one): the PUT fails on a newer one
         JsonNode stored = result.stored();
-        RecordedRequest store = new RecordedRequest(
+        RecordedRequest rewritten = new RecordedRequest(
                 toMock.getHttpVersion(),
                 r.method().equals("PATCH") ? HttpMethod.PUT : toMock.method(),
                 toMock.getPath(),
@@ -76,7 +77,7 @@ final class WriteCheck {
                         .set("Content-Type", "application/json")
                         .build(),
                 new Buffer(Store.write(stored).getBytes(StandardCharsets.UTF_8)));
-        return new Verdict(null, store, mode.equals("Warn") ? unknown : List.of());
+        return new Verdict(null, rewritten, mode.equals("Warn") ? unknown : List.of());
     }
 
     private JsonNode schema(String name) {

@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
             "Run the embedded sandbox: a Kubernetes API, the operator and simulated workloads in one process.",
             "%nStarts an in-process Kubernetes API (fabric8's mock server) on localhost with the PreviewDeployment "
                     + "CRD installed, runs the operator against it, simulates workloads (Deployments become available, "
-                    + "seed Jobs finish; a seed fails when its env has SANDBOX_SEED_RESULT=fail) and writes a kubeconfig "
-                    + "for other clients. With --demo it walks a scripted lifecycle and exits 0; otherwise it runs "
-                    + "until interrupted.%n"
+                    + "seed Jobs finish; a seed fails when its env has SANDBOX_SEED_RESULT=fail) and writes a "
+                    + "kubeconfig for kubectl and other clients. With --demo it walks a scripted lifecycle and exits 0; "
+                    + "otherwise it runs until interrupted.%n"
         })
 public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Walk the scripted lifecycle, print the table of previews, and exit.")
@@ -37,7 +37,7 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(
             names = "--kubeconfig",
             defaultValue = "target/sandbox-kubeconfig",
-            description = "Where to write the kubeconfig for other clients (default: ${DEFAULT-VALUE}).")
+            description = "Where to write the kubeconfig for kubectl and other clients (default: ${DEFAULT-VALUE}).")
     Path kubeconfig;
 
     @Option(
@@ -83,7 +83,15 @@ public final class SandboxCommand implements Callable<Integer> {
 
     private int runSandbox() throws Exception {
         Sandbox.Options options = Sandbox.Options.defaults().withPort(port).withSimulation(simulate, simulatorDelay);
-        try (Sandbox sandbox = Sandbox.start(options)) {
+        Sandbox started;
+        try {
+            started = Sandbox.start(options);
+        } catch (IllegalStateException e) {
+            // e.g. the port is taken: one line, not a stack trace
+            System.err.println("sandbox: " + e.getMessage());
+            return 1;
+        }
+        try (Sandbox sandbox = started) {
             Path written = sandbox.writeKubeconfig(kubeconfig);
             System.out.println("sandbox API at " + sandbox.url() + " (kubeconfig: " + written + ")");
             if (demo) {
@@ -92,6 +100,7 @@ public final class SandboxCommand implements Callable<Integer> {
             }
             System.out.println("operator running; workloads " + (simulate ? "simulated" : "not simulated")
                     + ". Press Ctrl-C to stop.");
+            System.out.println("kubectl: export KUBECONFIG=" + written + "; kubectl apply -f examples/preview.yaml");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

@@ -2,8 +2,11 @@ package dev.previews.sandbox;
 
 import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.OperatorConfig;
+import dev.previews.simulator.GarbageCollector;
 import dev.previews.simulator.MockApi;
+import dev.previews.simulator.SandboxApi;
 import dev.previews.simulator.WorkloadSimulator;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
@@ -13,12 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The embedded default: an in-process Kubernetes API (fabric8's mock server in CRUD mode) on
- * loopback with the PreviewDeployment CRD installed, the operator running against it, and the
- * workload simulator standing in for the controllers and kubelets. Tests build on it too.
+ * The embedded default: an in-process Kubernetes API (fabric8's mock server in CRUD mode, which kubectl
+ * reaches through the {@link SandboxApi}'s front) on loopback with the PreviewDeployment CRD installed,
+ * the operator running against it, the workload simulator standing in for the controllers and
+ * kubelets, and a garbage collector that deletes what a deleted preview owned. Tests build on it too.
  */
 public final class Sandbox implements AutoCloseable {
-    private final KubernetesMockServer server;
+    private final SandboxApi api;
+    private final GarbageCollector collector;
     private final KubernetesClient client;
     private final PreviewOperator operator;
     private final WorkloadSimulator simulator;
@@ -47,11 +52,13 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private Sandbox(
-            KubernetesMockServer server,
+            SandboxApi api,
             KubernetesClient client,
+            GarbageCollector collector,
             PreviewOperator operator,
             WorkloadSimulator simulator) {
-        this.server = server;
+        this.api = api;
+        this.collector = collector;
         this.client = client;
         this.operator = operator;
         this.simulator = simulator;
@@ -59,18 +66,31 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts the API, installs the CRD and starts the operator (and the simulator when asked). */
     public static Sandbox start(Options options) {
-        KubernetesMockServer server = MockApi.start(options.port());
+        SandboxApi api = SandboxApi.start(options.port());
+        KubernetesMockServer server = api.mock();
         KubernetesClient client = server.createClient();
         MockApi.installCrd(server, client);
+        // a cluster has it; kubectl get namespaces would otherwise list nothing
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("default")
+                        .endMetadata()
+                        .withNewStatus()
+                        .withPhase("Active")
+                        .endStatus()
+                        .build())
+                .create();
+        GarbageCollector collector = new GarbageCollector(client).start();
         PreviewOperator operator = new PreviewOperator(client, options.config(), options.clock()).start();
         WorkloadSimulator simulator = new WorkloadSimulator(client, options.simulatorDelay());
         if (options.simulate()) {
             simulator.start();
         }
-        return new Sandbox(server, client, operator, simulator);
+        return new Sandbox(api, client, collector, operator, simulator);
     }
 
-    /** Writes a kubeconfig for other clients (the project's CLI) to reach the sandbox's API. */
+    /** Writes a kubeconfig for other clients (kubectl, the project's CLI) to reach the sandbox's API. */
     public Path writeKubeconfig(Path file) throws IOException {
         String yaml = """
         apiVersion: v1
@@ -96,8 +116,9 @@ public final class Sandbox implements AutoCloseable {
         return file;
     }
 
+    /** Where clients outside this JVM reach the API (the front; the JVM's own clients use {@link #server()}). */
     public String url() {
-        return "http://" + server.getHostName() + ":" + server.getPort();
+        return api.url();
     }
 
     public KubernetesClient client() {
@@ -105,7 +126,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public KubernetesMockServer server() {
-        return server;
+        return api.mock();
     }
 
     public PreviewOperator operator() {
@@ -120,7 +141,8 @@ public final class Sandbox implements AutoCloseable {
     public void close() {
         simulator.close();
         operator.close();
+        collector.close();
         client.close();
-        server.destroy();
+        api.close();
     }
 }

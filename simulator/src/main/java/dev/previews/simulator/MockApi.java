@@ -4,6 +4,7 @@ import dev.previews.api.CrdFinisher;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -25,9 +26,13 @@ public final class MockApi {
 
     /** Starts the API on {@code port} of the loopback interface (0: any free port). */
     public static KubernetesMockServer start(int port) {
+        return start(port, new NamespaceLifecycleDispatcher());
+    }
+
+    static KubernetesMockServer start(int port, KubernetesCrudDispatcher dispatcher) {
         MOCK_LOG.setLevel(Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new NamespaceLifecycleDispatcher(), false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
         return server;
     }

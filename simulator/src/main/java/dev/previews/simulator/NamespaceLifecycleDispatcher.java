@@ -4,31 +4,25 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * fabric8's CRUD dispatcher with the rule of the API server's NamespaceLifecycle admission that an
- * operator meets when a namespace is deleted: nothing new is created in a namespace that is being
- * deleted (it has a deletionTimestamp). The answer is the API server's: 403 Forbidden, with the cause
- * {@code NamespaceTerminating}. (The mock otherwise takes objects in any namespace, even one that does
- * not exist; it has no namespace controller either, so a namespace with a finalizer stays in that
- * state until the finalizer is removed.)
+ * fabric8's CRUD dispatcher (with RFC 7386 merge patches, {@link MergePatchDispatcher}) and the rule of
+ * the API server's NamespaceLifecycle admission that an operator meets when a namespace is deleted:
+ * nothing new is created in a namespace that is being deleted (it has a deletionTimestamp). The answer
+ * is the API server's: 403 Forbidden, with the cause {@code NamespaceTerminating}. (The mock otherwise
+ * takes objects in any namespace, even one that does not exist; it has no namespace controller either,
+ * so a namespace with a finalizer stays in that state until the finalizer is removed.)
  */
-final class NamespaceLifecycleDispatcher extends KubernetesCrudDispatcher {
+final class NamespaceLifecycleDispatcher extends MergePatchDispatcher {
     /** A create in a namespace: {@code /api/v1/namespaces/NS/services}, {@code /apis/apps/v1/namespaces/NS/deployments}. */
     private static final Pattern CREATE_IN_NAMESPACE =
             Pattern.compile("^/apis?/(?:[^/]+/)+?namespaces/([^/]+)/([^/?]+)");
-
-    NamespaceLifecycleDispatcher() {
-        super(List.of());
-    }
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {

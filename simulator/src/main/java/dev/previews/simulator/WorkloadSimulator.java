@@ -348,8 +348,8 @@ public final class WorkloadSimulator implements AutoCloseable {
 
     /**
      * Lays the status over the object's and writes the whole object back (the mock API keeps a
-     * built-in kind's status only through a write of the object itself, and its merge patch appends
-     * to lists instead of replacing them).
+     * built-in kind's status only through a write of the object itself, and fabric8's stock merge
+     * patch, which the benchmark's API keeps, appends to lists instead of replacing them).
      */
     private void patchStatus(String kind, String namespace, String name, Map<String, Object> status) {
         HasMetadata current = kind.equals("deployments")

@@ -59,7 +59,11 @@ The operator's configuration file (/etc/preview-operator/config.yaml), in the fo
 {{- end -}}
 plans:
 {{- range $name, $plan := .Values.plans }}
-  {{ $name }}: {ttl: {{ $plan.ttl }}, maxPreviews: {{ $plan.maxPreviews }}, expiry: {{ $plan.expiry }}}
+  {{ $name }}: {ttl: {{ $plan.ttl }}, maxPreviews: {{ $plan.maxPreviews }}, expiry: {{ $plan.expiry }}
+    {{- with $plan.maxTtl }}, maxTtl: {{ . }}{{ end }}
+    {{- with $plan.warnBefore }}, warnBefore: {{ . }}{{ end }}
+    {{- with $plan.sleepAfter }}, sleepAfter: {{ . }}{{ end }}
+    {{- with $plan.awake }}, awake: {{ . | quote }}{{ end }}}
 {{- end }}
 defaultPlan: {{ .Values.defaultPlan }}
 {{- with .Values.ingress.hostTemplate }}

@@ -3,8 +3,10 @@
 -- or the status is older than the spec. Degraded: the seed failed, provisioning failed or cannot
 -- start (ProvisionFailed, InvalidSpec, UnknownPlan, BranchConflict), or the API server keeps refusing
 -- the operator's requests (ReconcileError). Suspended: expired (plan expiry Deprovision; a new
--- commit provisions it again), scaled to zero by spec.backend.replicas, or waiting for a free slot
--- under the namespace's deployment limit (admitted by itself when another preview goes away).
+-- commit provisions it again), asleep (scaled to zero after its plan's sleepAfter without activity or
+-- outside its awake hours; `preview wake` brings it back), scaled to zero by spec.backend.replicas, or
+-- waiting for a free slot under the namespace's deployment limit (admitted by itself when another
+-- preview goes away). A preview warned of its expiry (Expiring) is still Healthy while Ready.
 local hs = {}
 
 local function condition(conditions, kind)
@@ -82,6 +84,12 @@ end
 if reason == "Expired" then
   hs.status = "Suspended"
   hs.message = "Expired: " .. message(provisioned, "push a new commit to provision it again")
+  return hs
+end
+
+if reason == "Asleep" then
+  hs.status = "Suspended"
+  hs.message = "Asleep: " .. message(provisioned, "wake it with preview wake")
   return hs
 end
 

@@ -8,6 +8,8 @@ public final class Conditions {
     public static final String SEEDED = "Seeded";
     public static final String SEED_FAILED = "SeedFailed";
     public static final String READY = "Ready";
+    /** True from expiresAt - the plan's warnBefore until the preview expires or is extended. */
+    public static final String EXPIRING = "Expiring";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";
@@ -28,6 +30,8 @@ public final class Conditions {
         public static final String UNKNOWN_PLAN = "UnknownPlan";
         /** spec.backend.replicas is 0: nothing serves the preview. */
         public static final String SCALED_TO_ZERO = "ScaledToZero";
+        /** Scaled to zero after the plan's sleepAfter without activity, or outside its awake hours. */
+        public static final String ASLEEP = "Asleep";
         /** A request the API server keeps refusing (or that failed past the retries). */
         public static final String RECONCILE_ERROR = "ReconcileError";
     }
@@ -46,6 +50,14 @@ public final class Conditions {
         public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
         /** The preview expired: its backend and what was seeded into it are gone. */
         public static final String EXPIRED = "Expired";
+    }
+
+    /** Reasons of the Expiring condition. */
+    public static final class Expiring {
+        private Expiring() {}
+
+        public static final String SOON = "ExpiresSoon";
+        public static final String LATER = "ExpiresLater";
     }
 
     /** Reasons of the Ready condition besides the blocking reason of Provisioned or Seeded. */

@@ -35,6 +35,8 @@ public class PreviewDeployment extends CustomResource<PreviewDeploymentSpec, Pre
     public static final String KIND = "PreviewDeployment";
     /** Annotation whose new value asks for the seed to run again against the running backend. */
     public static final String RESEED_ANNOTATION = "previews.dev/reseed";
+    /** Annotation whose new value wakes an asleep preview (or provisions an expired one again). */
+    public static final String WAKE_ANNOTATION = "previews.dev/wake";
 
     @Override
     protected PreviewDeploymentStatus initStatus() {

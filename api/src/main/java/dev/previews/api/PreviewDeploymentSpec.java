@@ -33,7 +33,7 @@ public class PreviewDeploymentSpec {
 
     @Pattern("^([0-9]+[mhd])+$")
     @JsonPropertyDescription(
-            "Optional time to live such as 90m, 36h or 3d, counted from the creation of the current deployment. It may only shorten the plan's TTL.")
+            "Optional time to live such as 90m, 36h or 3d, counted from the creation of the current deployment: up to the plan's maxTtl (default: the plan's ttl); longer is capped. Raising it extends the preview.")
     private String ttl;
 
     @JsonPropertyDescription(

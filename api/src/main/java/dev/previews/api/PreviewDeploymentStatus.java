@@ -48,7 +48,15 @@ public class PreviewDeploymentStatus {
     private SeedStatus seed;
 
     @JsonPropertyDescription(
-            "Conditions Provisioned, Seeded, SeedFailed and Ready, following the Kubernetes API conventions.")
+            "The last activity (a new commit, spec.ttl changed, a wake, a reseed): the preview sleeps after its plan's sleepAfter without one.")
+    private ActivityStatus activity;
+
+    @JsonPropertyDescription(
+            "Since when the backend is asleep (scaled to zero by the plan's sleepAfter or awake hours); absent when awake.")
+    private String sleepingSince;
+
+    @JsonPropertyDescription(
+            "Conditions Provisioned, Seeded, SeedFailed, Ready and Expiring, following the Kubernetes API conventions.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Long getObservedGeneration() {
@@ -139,6 +147,22 @@ public class PreviewDeploymentStatus {
         this.seed = seed;
     }
 
+    public ActivityStatus getActivity() {
+        return activity;
+    }
+
+    public void setActivity(ActivityStatus activity) {
+        this.activity = activity;
+    }
+
+    public String getSleepingSince() {
+        return sleepingSince;
+    }
+
+    public void setSleepingSince(String sleepingSince) {
+        this.sleepingSince = sleepingSince;
+    }
+
     public List<Condition> getConditions() {
         return conditions;
     }
@@ -176,6 +200,8 @@ public class PreviewDeploymentStatus {
                 && Objects.equals(expiresAt, s.expiresAt)
                 && Objects.equals(expiryPolicy, s.expiryPolicy)
                 && Objects.equals(seed, s.seed)
+                && Objects.equals(activity, s.activity)
+                && Objects.equals(sleepingSince, s.sleepingSince)
                 && Objects.equals(conditions, s.conditions);
     }
 
@@ -193,6 +219,8 @@ public class PreviewDeploymentStatus {
                 expiresAt,
                 expiryPolicy,
                 seed,
+                activity,
+                sleepingSince,
                 conditions);
     }
 }

@@ -7,6 +7,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
+import dev.previews.spec.Timestamps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -469,7 +470,8 @@ public final class DeployCommand extends CiCommand {
     }
 
     /** What was written: the preview as the server answered, and the seed Job a --reseed must not take for its result. */
-    record Applied(PreviewDeployment preview, String staleSeedJob) {}
+    /** @param wake the value of the wake annotation this deploy set (an asleep or expired preview), or null */
+    record Applied(PreviewDeployment preview, String staleSeedJob, String wake) {}
 
     /** Create or update with read-modify-PUT, retried on conflicts. */
     private Applied apply(PreviewStore store, ObjectNode overlay, CiEnvironment.Source src, Instant start)
@@ -497,7 +499,7 @@ public final class DeployCommand extends CiCommand {
                 try {
                     PreviewDeployment created = store.create(overlay);
                     say("created PreviewDeployment " + name);
-                    return new Applied(created, null);
+                    return new Applied(created, null, null);
                 } catch (PreviewStore.Conflict e) {
                     continue;
                 }
@@ -521,17 +523,15 @@ public final class DeployCommand extends CiCommand {
                                 + "first (preview delete " + name + " -n " + namespace + ").");
             }
             var status = current.getStatus();
-            if (status != null
-                    && status.getPhase() == Phase.Expired
-                    && src.commit().equals(status.getCommit())) {
+            String wake = null;
+            if (status != null && (status.getPhase() == Phase.Expired || status.getPhase() == Phase.Asleep)) {
+                // a deploy is activity: it wakes an asleep preview, and provisions an expired one again
+                wake = Timestamps.format(terminal.clock().instant());
+                PreviewManifest.at(overlay, "metadata", "annotations").put(PreviewDeployment.WAKE_ANNOTATION, wake);
                 say("preview " + name
-                        + " expired and its backend was removed; deleting it to create it again at the same commit");
-                store.delete(namespace, name);
-                if (!Waits.gone(store, namespace, name, deadline, waiting.pollInterval, terminal.clock())) {
-                    throw new CliFailure(
-                            ExitCodes.TIMEOUT, "timed out waiting for the expired preview " + name + " to be deleted");
-                }
-                continue;
+                        + (status.getPhase() == Phase.Expired
+                                ? " expired and its backend was removed; waking it provisions it again"
+                                : " is asleep; waking it"));
             }
             ObjectNode merged = PreviewManifest.overlay(stored, overlay);
             check(store, merged);
@@ -540,7 +540,7 @@ public final class DeployCommand extends CiCommand {
                     : null;
             if (merged.equals(stored)) {
                 say("preview " + name + " already has this spec; nothing to write");
-                return new Applied(current, staleSeedJob);
+                return new Applied(current, staleSeedJob, wake);
             }
             try {
                 PreviewDeployment updated = store.update(merged);
@@ -550,7 +550,7 @@ public final class DeployCommand extends CiCommand {
                                 : " (was commit "
                                         + PreviewNames.shortCommit(
                                                 current.getSpec().getCommit()) + ")"));
-                return new Applied(updated, staleSeedJob);
+                return new Applied(updated, staleSeedJob, wake);
             } catch (PreviewStore.Conflict e) {
                 say("preview " + name + " changed while being updated; reading it again");
             }
@@ -602,7 +602,7 @@ public final class DeployCommand extends CiCommand {
                         + PreviewNames.shortCommit(p.getSpec().getCommit())
                         + " while waiting (a newer deploy of the branch?); not waiting for it");
             }
-            Verdict v = judge(p, generation, src.commit(), applied.staleSeedJob(), waiting.waitForSlot);
+            Verdict v = judge(p, generation, src.commit(), applied.staleSeedJob(), applied.wake(), waiting.waitForSlot);
             last = v;
             progress.report(v.summary());
             if (v.failure() != null) {
@@ -654,10 +654,19 @@ public final class DeployCommand extends CiCommand {
 
     /** Pure function of the preview read from the API. */
     static Verdict judge(
-            PreviewDeployment p, long generation, String commit, String staleSeedJob, boolean waitForSlot) {
+            PreviewDeployment p,
+            long generation,
+            String commit,
+            String staleSeedJob,
+            String wake,
+            boolean waitForSlot) {
         var s = p.getStatus();
         if (s == null || s.getObservedGeneration() == null || s.getObservedGeneration() < generation) {
             return new Verdict(State.NOT_OBSERVED, "Pending: waiting for the operator to pick up the change", null);
+        }
+        if (wake != null
+                && (s.getActivity() == null || !wake.equals(s.getActivity().getWake()))) {
+            return new Verdict(State.NOT_OBSERVED, "Pending: waiting for the operator to wake the preview", null);
         }
         String phase = s.getPhase() == null ? "Pending" : s.getPhase().name();
         String readyMessage =

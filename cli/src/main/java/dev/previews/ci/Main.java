@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The CI command's jar ({@code bin/preview}): deploy, status, list, delete, prune. */
+/** The CI command's jar ({@code bin/preview}): deploy, status, list, delete, prune, extend, wake. */
 @Command(
         name = "preview",
         mixinStandardHelpOptions = true,
@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
             ListCommand.class,
             DeleteCommand.class,
             PruneCommand.class,
+            ExtendCommand.class,
+            WakeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

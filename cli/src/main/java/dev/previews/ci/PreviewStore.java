@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Comparator;
@@ -119,6 +121,21 @@ final class PreviewStore {
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 404) throw new Conflict();
             throw Failures.of(e, "update", namespace, cluster);
+        }
+    }
+
+    /** A JSON merge patch (RFC 7386) of the preview: only the fields it names change. */
+    PreviewDeployment mergePatch(String namespace, String name, ObjectNode patch) {
+        try {
+            return typed(json.convertValue(
+                    raw().inNamespace(namespace)
+                            .withName(name)
+                            .patch(PatchContext.of(PatchType.JSON_MERGE), json.asJson(patch)),
+                    ObjectNode.class));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404)
+                throw new CliFailure(ExitCodes.NOT_FOUND, "no preview " + name + " in namespace " + namespace);
+            throw Failures.of(e, "patch", namespace, cluster);
         }
     }
 

@@ -18,13 +18,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Re-running a deploy after the preview expired under the Deprovision policy brings it back. */
+/**
+ * Re-running a deploy after the preview expired under the Deprovision policy brings it back: the
+ * same preview, woken, provisioned again with a fresh TTL and seeded.
+ */
 class DeployExpiredTest {
     @TempDir
     Path tmp;
 
     @Test
-    void aRerunAtTheSameCommitRecreatesAnExpiredPreview() throws Exception {
+    void aRerunAtTheSameCommitProvisionsAnExpiredPreviewAgain() throws Exception {
         ManualClock clock = new ManualClock(Instant.parse("2026-11-02T09:00:00Z"));
         OperatorConfig config = OperatorConfig.defaults()
                 .withPlan(new Plan("starter", Duration.ofHours(1), 40, ExpiryPolicy.Deprovision));
@@ -62,9 +65,12 @@ class DeployExpiredTest {
 
             assertThat(rerun.code()).as(rerun.toString()).isZero();
             assertThat(rerun.err())
-                    .contains("preview old-pr expired and its backend was removed; deleting it to create it again");
+                    .contains("preview old-pr expired and its backend was removed; waking it provisions it again");
             PreviewDeployment again = preview(sandbox);
-            assertThat(again.getMetadata().getUid()).isNotEqualTo(firstUid);
+            assertThat(again.getMetadata().getUid()).as("the same preview").isEqualTo(firstUid);
+            assertThat(Instant.parse(again.getStatus().getCreatedAt()))
+                    .as("a new deployment")
+                    .isEqualTo(clock.instant());
             assertThat(again.getStatus().getPhase()).isEqualTo(Phase.Ready);
         }
     }

@@ -36,7 +36,7 @@ class DeployVerdictTest {
     }
 
     static DeployCommand.Verdict judge(PreviewDeployment p) {
-        return DeployCommand.judge(p, 1, Previews.COMMIT_A, null, false);
+        return DeployCommand.judge(p, 1, Previews.COMMIT_A, null, null, false);
     }
 
     @Test

@@ -83,6 +83,9 @@ public final class SandboxCommand implements Callable<Integer> {
 
     private int runSandbox() throws Exception {
         Sandbox.Options options = Sandbox.Options.defaults().withPort(port).withSimulation(simulate, simulatorDelay);
+        if (demo) {
+            options = options.withConfig(SandboxDemo.config());
+        }
         Sandbox started;
         try {
             started = Sandbox.start(options);

@@ -5,26 +5,42 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentSpec;
 import dev.previews.api.SeedSpec;
+import dev.previews.policy.OperatorConfig;
+import dev.previews.policy.Plan;
 import dev.previews.simulator.WorkloadSimulator;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
  * The scripted walk through a preview's lifecycle that `sandbox --demo` shows: two branches get
- * previews (one seed succeeds, one fails), a push recreates one, and the other is deleted. Prints
- * the table of previews whenever it changes.
+ * previews (one seed succeeds, one fails), a push recreates one, the other is deleted, and the one
+ * left falls asleep without activity and is woken. Prints the table of previews whenever it
+ * changes. Its plan compresses time: previews sleep after {@link #SLEEP_AFTER} without activity.
  */
 public final class SandboxDemo {
     public static final String NAMESPACE = "default";
+    /** How long a demo preview without activity runs before it sleeps (hours on a real plan). */
+    public static final Duration SLEEP_AFTER = Duration.ofSeconds(10);
+
     private final KubernetesClient client;
     private final PrintStream out;
     private final Duration stepTimeout;
     private String lastTable = "";
+
+    /** The operator's configuration for the demo: the default plans, the default one sleeping soon. */
+    public static OperatorConfig config() {
+        OperatorConfig defaults = OperatorConfig.defaults();
+        Plan starter = defaults.plan(defaults.defaultPlan()).orElseThrow();
+        return defaults.withPlan(starter.withSleepAfter(SLEEP_AFTER));
+    }
 
     public SandboxDemo(KubernetesClient client, PrintStream out, Duration stepTimeout) {
         this.client = client;
@@ -68,6 +84,26 @@ public final class SandboxDemo {
                 .withName("fix-checkout")
                 .delete();
         if (!await("fix-checkout", p -> p == null, "fix-checkout gone")) {
+            return false;
+        }
+        say("Nobody pushes to feature/login for a while: after " + SLEEP_AFTER.toSeconds() + " s without activity "
+                + "(the demo's plan; 12h, say, on a real one) it sleeps: scaled to zero, its URL kept.");
+        if (!await("feature-login", p -> phase(p) == Phase.Asleep, "feature-login Asleep")) {
+            return false;
+        }
+        say("A reviewer wakes it (preview wake feature-login, or the annotation previews.dev/wake): the backend "
+                + "comes back, and the seed does not run again.");
+        client.resources(PreviewDeployment.class)
+                .inNamespace(NAMESPACE)
+                .withName("feature-login")
+                .edit(p -> {
+                    Map<String, String> annotations = new HashMap<>(
+                            Objects.requireNonNullElse(p.getMetadata().getAnnotations(), Map.of()));
+                    annotations.put(PreviewDeployment.WAKE_ANNOTATION, "demo");
+                    p.getMetadata().setAnnotations(annotations);
+                    return p;
+                });
+        if (!await("feature-login", p -> phase(p) == Phase.Ready, "feature-login awake and Ready")) {
             return false;
         }
         say("Demo complete.");

@@ -38,7 +38,10 @@ class SandboxDemoTest {
                 .containsPattern("feature-login +feature/login +3f2a9c1 +Ready +SeedSucceeded")
                 .containsPattern("fix-checkout +fix/checkout +9b8a7c6 +SeedFailed +SeedFailed")
                 .contains("ERROR: relation \"orders\" does not exist")
-                .containsPattern("feature-login +feature/login +c0ffee0 +Ready +SeedSucceeded");
+                .containsPattern("feature-login +feature/login +c0ffee0 +Ready +SeedSucceeded")
+                .containsPattern("feature-login +feature/login +c0ffee0 +Asleep +SeedSucceeded")
+                .contains("it sleeps: scaled to zero, its URL kept")
+                .contains("the seed does not run again");
         String lastTable = out.substring(out.lastIndexOf("NAME "));
         assertThat(lastTable).contains("feature-login").doesNotContain("fix-checkout");
         assertThat(Files.readString(dir.resolve("kubeconfig")))

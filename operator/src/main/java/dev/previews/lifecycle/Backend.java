@@ -50,11 +50,33 @@ final class Backend {
         UPDATED
     }
 
+    /** Whether the backend runs another commit than the spec's: it is being recreated. */
+    static boolean recreating(Observed o) {
+        Deployment deployment = o.children().deployment();
+        return deployment != null && !o.preview().getSpec().getCommit().equals(label(deployment));
+    }
+
+    /**
+     * The time line of the deployment the spec asks for: the current one, or one created now (a new
+     * commit whose old backend is gone, a deployment that expired). A Deployment deleted by hand comes
+     * back with its deployment's createdAt.
+     */
+    static Timeline deployed(Observed o, Timeline timeline) {
+        if (recreating(o)) return timeline;
+        PreviewDeploymentStatus current =
+                Optional.ofNullable(o.preview().getStatus()).orElseGet(PreviewDeploymentStatus::new);
+        boolean sameDeployment =
+                timeline.live() && o.preview().getSpec().getCommit().equals(current.getCommit());
+        boolean fresh = o.children().deployment() == null && !sameDeployment;
+        return fresh || timeline.createdAt() == null ? timeline.startingAt(o.now()) : timeline;
+    }
+
     static Outcome provision(
             Observed o,
             SpecCheck.Resolved resolved,
             Plan plan,
-            Timeline timeline,
+            Timeline deployed,
+            Sleep sleep,
             StatusDraft draft,
             List<Action> actions,
             List<Notice> notices) {
@@ -63,37 +85,32 @@ final class Backend {
                 Optional.ofNullable(preview.getStatus()).orElseGet(PreviewDeploymentStatus::new);
         String commit = preview.getSpec().getCommit();
         Deployment deployment = o.children().deployment();
-        if (deployment != null && !commit.equals(label(deployment))) {
+        if (recreating(o)) {
             recreate(o, deployment, commit, draft, actions);
-            return new Outcome(false, timeline);
+            return new Outcome(false, deployed);
         }
-        // a Deployment deleted by hand comes back with the deployment's createdAt; a new commit or a
-        // deployment that expired starts a new one
-        boolean sameDeployment = timeline.live() && commit.equals(current.getCommit());
-        Timeline now = (deployment == null && !sameDeployment) || timeline.createdAt() == null
-                ? timeline.startingAt(o.now())
-                : timeline;
         PreviewDeploymentStatus status = draft.status();
-        String createdAt = Timestamps.format(now.createdAt());
-        String expiresAt = Timestamps.format(now.expiresAt());
+        String createdAt = Timestamps.format(deployed.createdAt());
+        String expiresAt = Timestamps.format(deployed.expiresAt());
         status.setCommit(commit);
         status.setShortCommit(PreviewNames.shortCommit(commit));
         status.setCreatedAt(createdAt);
         status.setExpiresAt(expiresAt);
-        if (now.ttl().capped() && !expiresAt.equals(current.getExpiresAt())) {
+        if (deployed.ttl().capped() && !expiresAt.equals(current.getExpiresAt())) {
             notices.add(new Notice(
                     true,
                     "TtlCapped",
                     "spec.ttl " + preview.getSpec().getTtl() + " is longer than plan " + plan.name()
                             + " allows; the preview lives "
-                            + Durations.format(now.ttl().effective())));
+                            + Durations.format(deployed.ttl().effective())));
         }
 
+        int replicas = sleep.asleep() ? 0 : preview.getSpec().getBackend().replicasOrDefault();
         ChildState backend = ensure(
                 o,
                 deployment,
-                wanted(preview, resolved.image(), createdAt),
-                () -> BackendResources.deployment(preview, resolved.image(), createdAt),
+                wanted(preview, resolved.image(), createdAt, String.valueOf(replicas)),
+                () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas),
                 actions);
         ensure(o, o.children().service(), wanted(preview), () -> BackendResources.service(preview), actions);
         if (resolved.host() != null) {
@@ -111,8 +128,12 @@ final class Backend {
             status.setExternalUrl(null);
         }
         status.setUrl(PreviewNames.serviceUrl(o.name(), o.namespace()));
-        health(preview, deployment, backend, draft);
-        return new Outcome(true, now);
+        if (sleep.asleep()) {
+            draft.condition(PROVISIONED, FALSE, Provisioned.ASLEEP, sleep.message(o.name()));
+        } else {
+            health(preview, deployment, backend, draft);
+        }
+        return new Outcome(true, deployed);
     }
 
     private static void health(PreviewDeployment preview, Deployment deployment, ChildState state, StatusDraft draft) {

@@ -6,6 +6,7 @@ import static dev.previews.api.Conditions.READY;
 import static dev.previews.api.Conditions.SEEDED;
 import static dev.previews.api.Conditions.SEED_FAILED;
 
+import dev.previews.api.ActivityStatus;
 import dev.previews.api.Conditions.Provisioned;
 import dev.previews.api.Conditions.Seed;
 import dev.previews.api.Phase;
@@ -22,7 +23,6 @@ import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
 import dev.previews.spec.Timestamps;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,13 +90,30 @@ public final class Lifecycle {
 
         List<Action> actions = new ArrayList<>();
         List<Notice> notices = new ArrayList<>();
-        Backend.Outcome backend = Backend.provision(o, check.resolved(), plan, timeline, draft, actions, notices);
+        Timeline deployed = Backend.deployed(o, timeline);
+        ActivityStatus activity = Activity.next(preview, deployed.createdAt(), o.now());
+        Instant lastActivity = Timeline.parse(activity.getAt());
+        Sleep sleep = Sleep.of(
+                plan,
+                lastActivity,
+                Backend.recreating(o) || Seeding.running(o),
+                Timeline.parse(draft.status().getSleepingSince()),
+                o.now());
+        Backend.Outcome backend =
+                Backend.provision(o, check.resolved(), plan, deployed, sleep, draft, actions, notices);
+        Instant wakeAt = future(backend.timeline().expiresAt(), o.now());
         if (backend.proceeds()) {
-            Seeding.seed(o, check.resolved(), backend.timeline(), draft, actions);
+            draft.status().setActivity(activity);
+            draft.status().setSleepingSince(sleep.asleep() ? Timestamps.format(sleep.since()) : null);
+            if (!sleep.asleep()) {
+                Seeding.seed(o, check.resolved(), backend.timeline(), draft, actions);
+            }
             draft.summarize();
+            Instant warnAt = ExpiryWarning.report(plan, backend.timeline(), o.name(), draft, o.now());
+            wakeAt = Sleep.later(o.now(), wakeAt, warnAt);
+            wakeAt = Sleep.later(o.now(), wakeAt, Sleep.nextChange(plan, lastActivity, o.now()));
         }
-        return new Decision(
-                draft.status(), actions, future(backend.timeline().expiresAt(), o.now()), true, notices, null);
+        return new Decision(draft.status(), actions, wakeAt, true, notices, null);
     }
 
     /** The deployment's time ran out: the plan's expiry policy applies, whatever the preview's state. */
@@ -167,19 +184,18 @@ public final class Lifecycle {
         return preview.getStatus() != null && preview.getStatus().getPhase() == Phase.Expired;
     }
 
-    /** An expired preview given a commit other than the one it expired with starts a new deployment. */
+    /**
+     * An expired preview given a commit other than the one it expired with, or woken, starts a new
+     * deployment.
+     */
     static boolean revived(PreviewDeployment preview) {
         return !Objects.equals(
-                preview.getSpec().getCommit(), preview.getStatus().getCommit());
+                        preview.getSpec().getCommit(), preview.getStatus().getCommit())
+                || Activity.wakeAskedFor(preview);
     }
 
     /** Only a time still to come is worth a wake-up. */
     private static Instant future(Instant at, Instant now) {
         return at != null && at.isAfter(now) ? at : null;
-    }
-
-    /** Whether the object is being deleted already. */
-    static boolean deleting(HasMetadata object) {
-        return object.getMetadata().getDeletionTimestamp() != null;
     }
 }

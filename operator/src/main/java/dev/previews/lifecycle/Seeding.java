@@ -105,6 +105,13 @@ final class Seeding {
         }
     }
 
+    /** Whether a seed Job of the preview is running: no sleep then. */
+    static boolean running(Observed o) {
+        return o.children().seedJobs().stream()
+                .anyMatch(j -> j.getMetadata().getDeletionTimestamp() == null
+                        && SeedOutcome.of(j).state() == SeedOutcome.State.RUNNING);
+    }
+
     /**
      * The seed run the status records for this fingerprint; or one an earlier version of the operator
      * recorded (without a fingerprint) for the same commit, whose Job is there or has finished: that

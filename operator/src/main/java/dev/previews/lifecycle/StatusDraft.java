@@ -102,7 +102,7 @@ final class StatusDraft {
             phase(
                     switch (c.getReason()) {
                         case Provisioned.PROVISION_FAILED -> Phase.Failed;
-                        case Provisioned.SCALED_TO_ZERO -> Phase.Asleep;
+                        case Provisioned.SCALED_TO_ZERO, Provisioned.ASLEEP -> Phase.Asleep;
                         default -> Phase.Provisioning;
                     });
         }

@@ -1,5 +1,6 @@
 package dev.previews.operator;
 
+import static dev.previews.api.Conditions.EXPIRING;
 import static dev.previews.api.Conditions.PROVISIONED;
 import static dev.previews.api.Conditions.READY;
 import static dev.previews.api.Conditions.SEEDED;
@@ -17,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The Events a change of status deserves (DESIGN.md behaviour 7): one per transition, none when
+ * The Events a change of status deserves (DESIGN.md behaviour 8): one per transition, none when
  * nothing moved, so that an idle operator writes nothing. Pure function.
  */
 public final class TransitionEvents {
@@ -33,7 +34,8 @@ public final class TransitionEvents {
             Provisioned.DEPLOYMENT_LIMIT_EXCEEDED, new Notice(Type.Warning, "DeploymentLimitExceeded", null),
             Provisioned.BRANCH_CONFLICT, new Notice(Type.Warning, "BranchConflict", null),
             Provisioned.INVALID_SPEC, new Notice(Type.Warning, "InvalidSpec", null),
-            Provisioned.UNKNOWN_PLAN, new Notice(Type.Warning, "UnknownPlan", null));
+            Provisioned.UNKNOWN_PLAN, new Notice(Type.Warning, "UnknownPlan", null),
+            Provisioned.ASLEEP, new Notice(Type.Normal, "Asleep", null));
 
     public static List<Notice> between(PreviewDeploymentStatus before, PreviewDeploymentStatus after) {
         List<Notice> notices = new ArrayList<>();
@@ -46,6 +48,19 @@ public final class TransitionEvents {
                     && !Provisioned.DEPLOYMENT_LIMIT_EXCEEDED.equals(c.getReason());
             if (kind != null && moved(oldProvisioned, c, messageCounts)) {
                 notices.add(new Notice(kind.type(), kind.reason(), c.getMessage()));
+            }
+        });
+        if (oldProvisioned.filter(c -> Provisioned.ASLEEP.equals(c.getReason())).isPresent()
+                && newProvisioned
+                        .filter(c -> !Provisioned.ASLEEP.equals(c.getReason()))
+                        .isPresent()
+                && !Provisioned.EXPIRED.equals(newProvisioned.get().getReason())) {
+            notices.add(new Notice(
+                    Type.Normal, "Awake", "awake: " + newProvisioned.get().getMessage()));
+        }
+        condition(after, EXPIRING).ifPresent(c -> {
+            if ("True".equals(c.getStatus()) && moved(condition(before, EXPIRING), c, false)) {
+                notices.add(new Notice(Type.Normal, "ExpiresSoon", c.getMessage()));
             }
         });
         condition(after, READY).ifPresent(c -> {

@@ -1,5 +1,6 @@
 package dev.previews.ops;
 
+import static dev.previews.api.Conditions.EXPIRING;
 import static dev.previews.api.Conditions.READY;
 import static dev.previews.api.Conditions.SEED_FAILED;
 
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Prometheus names (Micrometer appends {@code _total} and {@code _seconds}):
  * <ul>
  *   <li>{@code preview_operator_previews{phase,plan}}: previews known to the operator;
+ *   <li>{@code preview_operator_expiring_previews{plan}}: previews warned of their expiry (Expiring=True);
  *   <li>{@code preview_operator_seeds_total{result="succeeded|failed"}}: seed Jobs that finished;
  *   <li>{@code preview_operator_expiries_total{policy="Delete|Deprovision"}}: previews whose time ran out;
  *   <li>{@code preview_operator_limit_refusals_total{plan}}: previews that had to wait under the deployment limit;
@@ -62,6 +64,7 @@ public final class PreviewMetrics implements PreviewObserver {
     private final MeterRegistry registry;
     private final List<String> plans;
     private final MultiGauge previews;
+    private final MultiGauge expiring;
     private final Counter seedsSucceeded;
     private final Counter seedsFailed;
     private final Timer timeToReady;
@@ -75,6 +78,9 @@ public final class PreviewMetrics implements PreviewObserver {
         this.plans = List.copyOf(configuredPlans);
         this.previews = MultiGauge.builder("preview.operator.previews")
                 .description("Previews known to the operator, by phase and plan")
+                .register(registry);
+        this.expiring = MultiGauge.builder("preview.operator.expiring.previews")
+                .description("Previews warned of their expiry (condition Expiring=True), by plan")
                 .register(registry);
         this.seedsSucceeded = seeds("succeeded");
         this.seedsFailed = seeds("failed");
@@ -218,6 +224,8 @@ public final class PreviewMetrics implements PreviewObserver {
         Map<List<String>, Integer> counts =
                 new TreeMap<>((a, b) -> (a.get(0) + "\0" + a.get(1)).compareTo(b.get(0) + "\0" + b.get(1)));
         Set<String> planTags = new LinkedHashSet<>(plans);
+        Map<String, Integer> warned = new TreeMap<>();
+        planTags.forEach(plan -> warned.put(plan, 0));
         for (Phase phase : Phase.values()) {
             for (String plan : planTags) {
                 counts.put(List.of(phase.name(), plan), 0);
@@ -230,9 +238,15 @@ public final class PreviewMetrics implements PreviewObserver {
                     : s.getPhase().name();
             String plan = s == null || s.getPlan() == null ? NO_PLAN : s.getPlan();
             counts.merge(List.of(phase, plan), 1, Integer::sum);
+            if (s != null && s.isTrue(EXPIRING)) warned.merge(plan, 1, Integer::sum);
         }
         List<MultiGauge.Row<?>> rows = new ArrayList<>(counts.size());
         counts.forEach((key, n) -> rows.add(MultiGauge.Row.of(Tags.of("phase", key.get(0), "plan", key.get(1)), n)));
         previews.register(rows, true);
+        expiring.register(
+                warned.entrySet().stream()
+                        .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("plan", e.getKey()), e.getValue()))
+                        .toList(),
+                true);
     }
 }

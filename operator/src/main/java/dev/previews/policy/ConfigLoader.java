@@ -4,26 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.previews.spec.Durations;
 import dev.previews.spec.Placeholders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads the operator's configuration file (YAML):
  *
  * <pre>
  * plans:                      # absent: starter 5d/40/Delete and professional 14d/300/Delete
- *   starter: {ttl: 5d, maxPreviews: 40, expiry: Delete}
+ *   starter: {ttl: 5d, maxPreviews: 40, expiry: Delete}   # and optionally maxTtl, warnBefore, sleepAfter, awake
  * defaultPlan: starter        # absent: starter
  * ingress:
  *   hostTemplate: "{{name}}.{{namespace}}.previews.example.com"
@@ -36,9 +32,7 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces");
-    private static final Set<String> PLAN = Set.of("ttl", "maxPreviews", "expiry");
     private static final Set<String> INGRESS = Set.of("hostTemplate");
 
     /** A configuration problem, worded for one line of output. */
@@ -81,7 +75,7 @@ public final class ConfigLoader {
         }
         object(root, "the top level");
         unknownKeys(root, TOP, "");
-        Map<String, Plan> plans = root.has("plans") ? plans(root.get("plans")) : defaults.plans();
+        Map<String, Plan> plans = root.has("plans") ? PlanParser.plans(root.get("plans")) : defaults.plans();
         String defaultPlan =
                 root.has("defaultPlan") ? text(root.get("defaultPlan"), "defaultPlan") : defaults.defaultPlan();
         if (!plans.containsKey(defaultPlan)) {
@@ -113,57 +107,12 @@ public final class ConfigLoader {
         return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces);
     }
 
-    private static Map<String, Plan> plans(JsonNode node) throws ConfigException {
-        object(node, "plans");
-        if (node.isEmpty()) throw new ConfigException("plans: at least one plan is needed");
-        Map<String, Plan> plans = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String name = e.getKey();
-            String key = "plans." + name;
-            if (!LABEL_VALUE.matcher(name).matches()) {
-                throw new ConfigException(
-                        key + ": a plan name must be a valid label value (it is matched against the namespace label "
-                                + OperatorConfig.PLAN_LABEL + ")");
-            }
-            JsonNode plan = object(e.getValue(), key);
-            unknownKeys(plan, PLAN, key + ".");
-            for (String required : PLAN) {
-                if (!plan.has(required) || plan.get(required).isNull())
-                    throw new ConfigException(key + "." + required + ": missing");
-            }
-            Duration ttl;
-            try {
-                ttl = Durations.parse(text(plan.get("ttl"), key + ".ttl"));
-            } catch (IllegalArgumentException ex) {
-                throw new ConfigException(key + ".ttl: " + ex.getMessage());
-            }
-            JsonNode max = plan.get("maxPreviews");
-            if (!max.canConvertToInt() || !max.isIntegralNumber()) {
-                throw new ConfigException(key + ".maxPreviews: '" + max.asText() + "' is not a whole number");
-            }
-            if (max.asInt() < 1) {
-                throw new ConfigException(
-                        key + ".maxPreviews: " + max.asInt() + " is not allowed; the limit must be at least 1");
-            }
-            String expiry = text(plan.get("expiry"), key + ".expiry");
-            ExpiryPolicy policy;
-            try {
-                policy = ExpiryPolicy.valueOf(expiry);
-            } catch (IllegalArgumentException ex) {
-                throw new ConfigException(key + ".expiry: '" + expiry + "' is not one of Delete, Deprovision");
-            }
-            plans.put(name, new Plan(name, ttl, max.asInt(), policy));
-        }
-        return plans;
-    }
-
-    private static JsonNode object(JsonNode node, String key) throws ConfigException {
+    static JsonNode object(JsonNode node, String key) throws ConfigException {
         if (node == null || !node.isObject()) throw new ConfigException(key + ": expected a mapping of keys to values");
         return node;
     }
 
-    private static String text(JsonNode node, String key) throws ConfigException {
+    static String text(JsonNode node, String key) throws ConfigException {
         if (node == null
                 || !node.isValueNode()
                 || node.isNull()
@@ -173,7 +122,7 @@ public final class ConfigLoader {
         return node.asText();
     }
 
-    private static void unknownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
+    static void unknownKeys(JsonNode node, Set<String> known, String prefix) throws ConfigException {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {

@@ -3,7 +3,10 @@ package dev.previews.policy;
 import java.time.Duration;
 import java.time.Instant;
 
-/** When a preview expires: createdAt + min(plan TTL, spec.ttl). Pure functions. */
+/**
+ * When a preview expires: createdAt + min(spec.ttl or the plan's TTL, the plan's maxTtl). Pure
+ * functions.
+ */
 public final class Expiry {
     private Expiry() {}
 
@@ -14,7 +17,7 @@ public final class Expiry {
         if (requested == null) {
             return new Ttl(plan.ttl(), false);
         }
-        return requested.compareTo(plan.ttl()) > 0 ? new Ttl(plan.ttl(), true) : new Ttl(requested, false);
+        return requested.compareTo(plan.maxTtl()) > 0 ? new Ttl(plan.maxTtl(), true) : new Ttl(requested, false);
     }
 
     public static Instant expiresAt(Instant createdAt, Ttl ttl) {

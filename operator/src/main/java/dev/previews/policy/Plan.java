@@ -2,5 +2,48 @@ package dev.previews.policy;
 
 import java.time.Duration;
 
-/** A plan: how long previews live, how many may run per namespace, and what expiry does. */
-public record Plan(String name, Duration ttl, int maxPreviews, ExpiryPolicy expiry) {}
+/**
+ * A plan: how long previews live and how much longer they may be extended, how many may run per
+ * namespace, what expiry does, when a preview is warned of its expiry, and when it sleeps.
+ *
+ * @param maxTtl the longest lifetime spec.ttl may ask for (at least {@code ttl})
+ * @param warnBefore how long before its expiry a preview reports Expiring; null: never
+ * @param sleepAfter how long a preview without activity keeps running; null: it never sleeps for that
+ * @param awake hours outside which previews sleep; null: all the time
+ */
+public record Plan(
+        String name,
+        Duration ttl,
+        int maxPreviews,
+        ExpiryPolicy expiry,
+        Duration maxTtl,
+        Duration warnBefore,
+        Duration sleepAfter,
+        AwakeSchedule awake) {
+
+    /** A plan that lives exactly its TTL, warns of nothing and never sleeps. */
+    public Plan(String name, Duration ttl, int maxPreviews, ExpiryPolicy expiry) {
+        this(name, ttl, maxPreviews, expiry, ttl, null, null, null);
+    }
+
+    public Plan withMaxTtl(Duration longest) {
+        return new Plan(name, ttl, maxPreviews, expiry, longest, warnBefore, sleepAfter, awake);
+    }
+
+    public Plan withWarnBefore(Duration warn) {
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warn, sleepAfter, awake);
+    }
+
+    public Plan withSleepAfter(Duration idle) {
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, idle, awake);
+    }
+
+    public Plan withAwake(AwakeSchedule hours) {
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, hours);
+    }
+
+    /** Whether previews of this plan may sleep at all. */
+    public boolean sleeps() {
+        return sleepAfter != null || awake != null;
+    }
+}

@@ -25,6 +25,12 @@ public final class BackendResources {
     public static final int SERVICE_PORT = 80;
 
     public static Deployment deployment(PreviewDeployment preview, String image, String createdAt) {
+        return deployment(
+                preview, image, createdAt, preview.getSpec().getBackend().replicasOrDefault());
+    }
+
+    /** The Deployment at {@code replicas} (0 while the preview sleeps). */
+    public static Deployment deployment(PreviewDeployment preview, String image, String createdAt, int replicas) {
         BackendSpec backend = preview.getSpec().getBackend();
         String commit = preview.getSpec().getCommit();
         var metadata = Ownership.metadata(
@@ -35,7 +41,7 @@ public final class BackendResources {
         return new DeploymentBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()
-                .withReplicas(backend.replicasOrDefault())
+                .withReplicas(replicas)
                 .withNewSelector()
                 .withMatchLabels(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT))
                 .endSelector()

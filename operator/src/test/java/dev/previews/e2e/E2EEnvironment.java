@@ -73,6 +73,13 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
 
     public static final Plan ONE_SLOT_DELETE =
             new Plan("e2e-one-slot-delete", Duration.ofSeconds(20), 1, ExpiryPolicy.Delete);
+    /** Sleep after 20 s without activity (LivingWithPreviewsE2E). */
+    public static final Plan SLEEPY = new Plan("e2e-sleepy", Duration.ofMinutes(10), 10, ExpiryPolicy.Deprovision)
+            .withSleepAfter(Duration.ofSeconds(20));
+    /** Warned 20 s before a 30 s expiry, extensible to 2 minutes (LivingWithPreviewsE2E). */
+    public static final Plan WARNED = new Plan("e2e-warned", Duration.ofSeconds(30), 10, ExpiryPolicy.Deprovision)
+            .withWarnBefore(Duration.ofSeconds(20))
+            .withMaxTtl(Duration.ofMinutes(2));
 
     public static final String CRD_NAME = "previewdeployments.previews.dev";
 
@@ -109,7 +116,9 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
                 .withPlan(LATER_DEPROVISION)
                 .withPlan(ONE_SLOT_LONG)
                 .withPlan(ONE_SLOT_DEPROVISION)
-                .withPlan(ONE_SLOT_DELETE);
+                .withPlan(ONE_SLOT_DELETE)
+                .withPlan(SLEEPY)
+                .withPlan(WARNED);
         this.operator = new PreviewOperator(
                         operatorClient,
                         config,

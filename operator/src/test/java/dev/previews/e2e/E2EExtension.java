@@ -34,6 +34,7 @@ public final class E2EExtension
             "IdleE2E",
             "KubectlGetE2E",
             "LifecycleE2E",
+            "LivingWithPreviewsE2E",
             "OwnedChildrenE2E",
             "PermissionsE2E",
             "PlansE2E",

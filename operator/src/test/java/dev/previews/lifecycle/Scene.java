@@ -5,6 +5,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.policy.Admission;
+import dev.previews.policy.AwakeSchedule;
 import dev.previews.policy.ConditionSet;
 import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
@@ -33,7 +34,13 @@ final class Scene {
     static final OperatorConfig CONFIG = new OperatorConfig(new LinkedHashMap<>(), "std", null, Set.of())
             .withPlan(new Plan("std", TTL, 3, ExpiryPolicy.Deprovision))
             .withPlan(new Plan("gone", TTL, 3, ExpiryPolicy.Delete))
-            .withPlan(new Plan("large", Duration.ofDays(5), 10, ExpiryPolicy.Deprovision));
+            .withPlan(new Plan("large", Duration.ofDays(5), 10, ExpiryPolicy.Deprovision))
+            .withPlan(new Plan("living", TTL, 3, ExpiryPolicy.Deprovision)
+                    .withMaxTtl(Duration.ofDays(5))
+                    .withWarnBefore(Duration.ofDays(1))
+                    .withSleepAfter(Duration.ofHours(12)))
+            .withPlan(new Plan("office", Duration.ofDays(14), 3, ExpiryPolicy.Deprovision)
+                    .withAwake(AwakeSchedule.parse("Mon-Fri 07:00-20:00 UTC")));
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     final PreviewDeployment preview;

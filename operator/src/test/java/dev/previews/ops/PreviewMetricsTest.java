@@ -106,4 +106,20 @@ class PreviewMetricsTest {
         metrics.statusChanged(again, provisioning, ready);
         assertThat(timer.count()).isEqualTo(2);
     }
+
+    @Test
+    void previewsWarnedOfTheirExpiryAreCountedByPlan() {
+        PreviewDeployment warned = created("warned");
+        warned.setStatus(status(Phase.Ready, "Expiring", "True"));
+        PreviewDeployment quiet = created("quiet");
+        quiet.setStatus(status(Phase.Ready, "Expiring", "False"));
+
+        metrics.refresh(List.of(warned, quiet));
+
+        assertThat(registry.get("preview.operator.expiring.previews")
+                        .tags("plan", "starter")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+    }
 }

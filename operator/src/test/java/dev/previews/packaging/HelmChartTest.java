@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import dev.previews.ops.RunCommand;
+import dev.previews.policy.ConfigLoader;
+import dev.previews.policy.Plan;
 import dev.previews.spec.Durations;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +202,20 @@ class HelmChartTest {
         assertThat(c.getArgs()).containsSequence("--log-format", "json");
     }
 
+    @Test
+    void aPlansExtensionWarningAndSleepReachTheConfigurationTheOperatorReads() throws Exception {
+        List<GenericKubernetesResource> objects = ChartRendering.render("""
+        plans:
+          starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, maxTtl: 10d, warnBefore: 1d, sleepAfter: 12h, awake: "Mon-Fri 07:00-20:00 Europe/Berlin"}
+        """);
+        String config = Manifests.one(objects, ConfigMap.class).getData().get("config.yaml");
+        Plan starter = ConfigLoader.parse(config).plan("starter").orElseThrow();
+        assertThat(starter.maxTtl()).isEqualTo(Duration.ofDays(10));
+        assertThat(starter.warnBefore()).isEqualTo(Duration.ofDays(1));
+        assertThat(starter.sleepAfter()).isEqualTo(Duration.ofHours(12));
+        assertThat(starter.awake()).hasToString("Mon-Fri 07:00-20:00 Europe/Berlin");
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("unknown top-level key", "replicas: 2\n", "additional properties 'replicas' not allowed"),
@@ -227,6 +244,10 @@ class HelmChartTest {
                         "plan without ttl",
                         "plans: {small: {maxPreviews: 1, expiry: Delete}}\n",
                         "at '/plans/small': missing property 'ttl'"),
+                Arguments.of(
+                        "awake hours not a schedule",
+                        "plans: {starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, awake: weekdays}}\n",
+                        "at '/plans/starter/awake'"),
                 Arguments.of("namespace not a DNS label", "watchNamespaces: [Team_A]\n", "at '/watchNamespaces/0'"),
                 Arguments.of("log format", "logFormat: xml\n", "at '/logFormat'"),
                 Arguments.of("port out of range", "managementPort: 70000\n", "at '/managementPort'"),

@@ -59,13 +59,38 @@ class ConfigLoaderTest {
                 "undefined default   | 'defaultPlan: gold'                                                    | defaultPlan: plan 'gold' is not defined under plans",
                 "bad host template   | 'ingress: {hostTemplate: \"{{pr}}.example.com\"}'                        | ingress.hostTemplate: unknown placeholder '{{pr}}'",
                 "namespaces not list | 'namespaces: team-a'                                                   | namespaces: expected a list",
-                "not yaml            | 'plans: [unclosed'                                                     | not valid YAML"
+                "not yaml            | 'plans: [unclosed'                                                     | not valid YAML",
+                "maxTtl below ttl    | 'plans: {starter: {ttl: 5d, maxTtl: 2d, maxPreviews: 4, expiry: Delete}}' | plans.starter.maxTtl: 2d is shorter than",
+                "warning too early   | 'plans: {starter: {ttl: 5d, warnBefore: 6d, maxPreviews: 4, expiry: Delete}}' | plans.starter.warnBefore: 6d is not shorter than",
+                "bad schedule        | 'plans: {starter: {ttl: 5d, awake: \"weekdays 9-5\", maxPreviews: 4, expiry: Delete}}' | is not a schedule",
+                "bad day             | 'plans: {starter: {ttl: 5d, awake: \"Mon-Fry 07:00-20:00\", maxPreviews: 4, expiry: Delete}}' | is not a day",
+                "bad zone            | 'plans: {starter: {ttl: 5d, awake: \"Mon-Fri 07:00-20:00 Mars/Olympus\", maxPreviews: 4, expiry: Delete}}' | is not a time zone",
+                "bad sleepAfter      | 'plans: {starter: {ttl: 5d, sleepAfter: soon, maxPreviews: 4, expiry: Delete}}' | plans.starter.sleepAfter:"
             })
     void badFilesAreRefusedWithOneLineNamingTheKey(String what, String yaml, String expected) {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml))
                 .isInstanceOf(ConfigLoader.ConfigException.class)
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception"));
+    }
+
+    @Test
+    void readsWhatAPlanSaysOfLivingWithPreviews() throws Exception {
+        OperatorConfig config = ConfigLoader.parse("""
+        plans:
+          starter: {ttl: 5d, maxTtl: 10d, warnBefore: 1d, sleepAfter: 12h, awake: "Mon-Fri 07:00-20:00 Europe/Berlin", maxPreviews: 40, expiry: Delete}
+        """);
+        Plan starter = config.plan("starter").orElseThrow();
+        assertThat(starter.maxTtl()).isEqualTo(Duration.ofDays(10));
+        assertThat(starter.warnBefore()).isEqualTo(Duration.ofDays(1));
+        assertThat(starter.sleepAfter()).isEqualTo(Duration.ofHours(12));
+        assertThat(starter.awake()).hasToString("Mon-Fri 07:00-20:00 Europe/Berlin");
+        assertThat(ConfigLoader.parse("plans: {starter: {ttl: 5d, maxPreviews: 1, expiry: Delete}}")
+                        .plan("starter")
+                        .orElseThrow()
+                        .maxTtl())
+                .as("maxTtl defaults to ttl")
+                .isEqualTo(Duration.ofDays(5));
     }
 
     @Test

@@ -183,7 +183,7 @@ final class LowerBound {
         client.resource(deployment).update();
 
         var container = SeedJobs.container(preview, resolved.seedImage(), url);
-        String fingerprint = SeedJobs.fingerprint(preview, resolved.seedImage(), createdAt);
+        String fingerprint = SeedJobs.fingerprint(preview, resolved.seedImage());
         Job job = client.resource(SeedJobs.job(preview, container, fingerprint)).create();
         status = client.getKubernetesSerialization().clone(status);
         status.setConditions(ConditionSet.put(

@@ -46,8 +46,7 @@ final class Seeding {
             draft.condition(SEED_FAILED, FALSE, Seed.NOT_FAILED, "");
             return;
         }
-        String fingerprint =
-                SeedJobs.fingerprint(preview, resolved.seedImage(), Timestamps.format(timeline.createdAt()));
+        String fingerprint = SeedJobs.fingerprint(preview, resolved.seedImage());
         SeedStatus recorded = recorded(preview, jobs, fingerprint);
         String jobName = recorded != null
                 ? recorded.getJobName()

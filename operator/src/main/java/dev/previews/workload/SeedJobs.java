@@ -59,16 +59,16 @@ public final class SeedJobs {
     }
 
     /**
-     * Fingerprint of one seed run: the deployment (its createdAt), the commit, the seed as the user
-     * wrote it (its image with the placeholders resolved, command, args, env, backoffLimit,
-     * activeDeadlineSeconds) and the value of the reseed annotation. A new fingerprint means a new
-     * Job. Not how the operator builds the Job's container (the PREVIEW_* variables, the security
-     * context): an upgrade of the operator that builds it differently runs no seed again.
+     * Fingerprint of one seed run: the commit, the seed as the user wrote it (its image with the
+     * placeholders resolved, command, args, env, backoffLimit, activeDeadlineSeconds) and the value of
+     * the reseed annotation. A new fingerprint means a new Job. Not how the operator builds the Job's
+     * container (the PREVIEW_* variables, the security context): an upgrade of the operator that builds
+     * it differently runs no seed again. A new deployment of the same commit (a preview provisioned
+     * again after it expired) seeds again because expiry deletes the seed Jobs and their record.
      */
-    public static String fingerprint(PreviewDeployment preview, String seedImage, String deployedAt) {
+    public static String fingerprint(PreviewDeployment preview, String seedImage) {
         SeedSpec seed = preview.getSpec().getSeed();
         Map<String, Object> canonical = new TreeMap<>();
-        canonical.put("deployment", deployedAt);
         canonical.put("commit", preview.getSpec().getCommit());
         canonical.put("image", seedImage);
         canonical.put("command", Objects.requireNonNullElse(seed.getCommand(), List.of()));

@@ -276,8 +276,7 @@ class PermissionsE2E {
         return PreviewNames.seedJobName(
                 preview.getMetadata().getName(),
                 preview.getSpec().getCommit(),
-                SeedJobs.fingerprint(
-                        preview, resolved.seedImage(), preview.getStatus().getCreatedAt()));
+                SeedJobs.fingerprint(preview, resolved.seedImage()));
     }
 
     @Test

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * ingress:
  *   hostTemplate: "{{name}}.{{namespace}}.previews.example.com"
  * namespaces: [team-a, team-b]  # absent or empty: all namespaces
+ * notifications:              # optional: webhooks, see NotificationsSection
+ *   webhooks: [{name: team-slack, urlFrom: {env: SLACK_WEBHOOK_URL}}]
  * </pre>
  *
  * Every problem is reported as one line naming the key: {@link ConfigException}.
@@ -37,7 +39,7 @@ public final class ConfigLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
-    private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces");
+    private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces", "notifications");
     private static final Set<String> PLAN = Set.of("ttl", "maxPreviews", "expiry");
     private static final Set<String> INGRESS = Set.of("hostTemplate");
 
@@ -65,6 +67,11 @@ public final class ConfigLoader {
     }
 
     public static OperatorConfig parse(String yaml) throws ConfigException {
+        return parse(yaml, SecretSource.system());
+    }
+
+    /** With the webhooks' URLs read from {@code secrets}. */
+    public static OperatorConfig parse(String yaml, SecretSource secrets) throws ConfigException {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -110,7 +117,8 @@ public final class ConfigLoader {
                 namespaces.add(text(list.get(i), "namespaces[" + i + "]"));
             }
         }
-        return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces);
+        NotificationConfig notifications = NotificationsSection.parse(root.get("notifications"), secrets);
+        return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces).withNotifications(notifications);
     }
 
     private static Map<String, Plan> plans(JsonNode node) throws ConfigException {

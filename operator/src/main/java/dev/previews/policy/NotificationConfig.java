@@ -42,7 +42,7 @@ public record NotificationConfig(List<Webhook> webhooks, Delivery delivery) {
 
         /** Told of every event in every watched namespace. */
         public static Webhook of(String name, URI url) {
-            return new Webhook(name, url, "test", Set.copyOf(EVENTS), Set.of());
+            return new Webhook(name, url, "a URL given directly", Set.copyOf(EVENTS), Set.of());
         }
 
         public Webhook onlyEvents(String... reasons) {

@@ -71,6 +71,37 @@ ingress:
   hostTemplate: {{ . | quote }}
 {{- end }}
 namespaces: {{ toJson .Values.watchNamespaces }}
+{{- with .Values.notifications.webhooks }}
+notifications:
+  webhooks:
+  {{- $names := dict }}
+  {{- range . }}
+  {{- if hasKey $names .name }}
+  {{- fail (printf "notifications.webhooks: the name %q is used twice (names label the metrics)" .name) }}
+  {{- end }}
+  {{- $_ := set $names .name true }}
+    - name: {{ .name }}
+      {{- if .urlFrom.secretKeyRef }}
+      urlFrom: {env: {{ include "preview-operator.webhookEnv" . }}}
+      {{- else }}
+      urlFrom: {file: {{ .urlFrom.file | quote }}}
+      {{- end }}
+      {{- with .events }}
+      events: {{ toJson . }}
+      {{- end }}
+      {{- with .namespaces }}
+      namespaces: {{ toJson . }}
+      {{- end }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The environment variable that carries a webhook's URL from its Secret (urlFrom.secretKeyRef) into the
+operator's container: PREVIEW_WEBHOOK_<NAME>_URL (names are DNS labels, so this is one-to-one).
+*/}}
+{{- define "preview-operator.webhookEnv" -}}
+{{- printf "PREVIEW_WEBHOOK_%s_URL" (.name | upper | replace "-" "_") }}
 {{- end }}
 
 {{/*

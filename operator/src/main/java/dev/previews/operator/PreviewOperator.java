@@ -1,10 +1,13 @@
 package dev.previews.operator;
 
+import dev.previews.notify.Notifier;
 import dev.previews.policy.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -20,6 +23,7 @@ public final class PreviewOperator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PreviewOperator.class);
     private final Operator operator;
     private final PreviewReconciler reconciler;
+    private final Notifier notifier;
 
     public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
         this(client, config, clock, PreviewObserver.NONE, o -> {});
@@ -33,8 +37,19 @@ public final class PreviewOperator implements AutoCloseable {
         this(client, config, clock, PreviewObserver.NONE, extra);
     }
 
+    /** With the notifications' metrics in a registry of their own (nobody reads them). */
+    public PreviewOperator(
+            KubernetesClient client,
+            OperatorConfig config,
+            Clock clock,
+            PreviewObserver observer,
+            Consumer<ConfigurationServiceOverrider> extra) {
+        this(client, config, clock, observer, new SimpleMeterRegistry(), extra);
+    }
+
     /**
      * @param observer told of status transitions, expiries and deletions (metrics)
+     * @param registry where the notifications' metrics go
      * @param extra further java-operator-sdk settings (leader election, metrics, threads)
      */
     public PreviewOperator(
@@ -42,6 +57,7 @@ public final class PreviewOperator implements AutoCloseable {
             OperatorConfig config,
             Clock clock,
             PreviewObserver observer,
+            MeterRegistry registry,
             Consumer<ConfigurationServiceOverrider> extra) {
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -51,7 +67,8 @@ public final class PreviewOperator implements AutoCloseable {
                     .withStopOnInformerErrorDuringStartup(true);
             extra.accept(o);
         });
-        this.reconciler = new PreviewReconciler(client, config, clock, observer);
+        this.notifier = Notifier.start(config.notifications(), clock, registry);
+        this.reconciler = new PreviewReconciler(client, config, clock, observer, notifier);
         operator.register(reconciler, o -> {
             o.withOnAddFilter(reconciler.countingAdds());
             if (config.namespaces().isEmpty()) {
@@ -89,8 +106,10 @@ public final class PreviewOperator implements AutoCloseable {
 
     /**
      * Stops the operator: first the reconciles (those under way finish, no new one starts), then
-     * java-operator-sdk (its informers), then the wake-up timer. A reconcile never runs on informers
-     * that have stopped, nor fails on a timer that is already shut down.
+     * java-operator-sdk (its informers), then the wake-up timer, then the notifications (what is due
+     * within a short grace is delivered, the rest dropped). A reconcile never runs on informers that
+     * have stopped, nor fails on a timer that is already shut down, nor queues a notification that
+     * nobody will deliver.
      */
     @Override
     public void close() {
@@ -105,6 +124,7 @@ public final class PreviewOperator implements AutoCloseable {
             operator.stop();
         } finally {
             reconciler.wakeUps().close();
+            notifier.close();
         }
     }
 }

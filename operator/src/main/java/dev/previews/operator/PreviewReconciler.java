@@ -5,6 +5,7 @@ import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.lifecycle.Decision;
 import dev.previews.lifecycle.Failure;
 import dev.previews.lifecycle.Lifecycle;
+import dev.previews.notify.Notifier;
 import dev.previews.policy.Admission;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The glue between java-operator-sdk and the lifecycle: observe the preview ({@link Observations}),
  * decide ({@link Lifecycle#decide}, under the namespace's slot ledger), carry the actions out
- * ({@link DecisionExecutor}), record the Events the status difference deserves, write the status,
- * and look again when the decision says. A failure the API server keeps returning reaches the status
+ * ({@link DecisionExecutor}), record the Events the status difference deserves (and hand them to the
+ * {@link Notifier}, which tells the webhooks of those they want), write the status, and look again
+ * when the decision says. A failure the API server keeps returning reaches the status
  * ({@link Failure}) and is tried again after a growing pause.
  *
  * <p>Reconciles run on every event, deletions included (no finalizer: children go through garbage
@@ -54,6 +56,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private final Clock clock;
     private final ChildWriter writer;
     private final EventRecorder events;
+    private final Notifier notifier;
     private final PreviewObserver observer;
     private final PreviewIndex index = new PreviewIndex();
     private final SlotLedger ledger = new SlotLedger(index);
@@ -65,7 +68,13 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private DecisionExecutor executor;
 
     public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
+        this(client, config, clock, observer, Notifier.none());
+    }
+
+    public PreviewReconciler(
+            KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer, Notifier notifier) {
         this.client = client;
+        this.notifier = notifier;
         this.observer = observer;
         this.clock = clock;
         this.writer = new ChildWriter(client);
@@ -173,8 +182,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
         backoff.succeeded(id);
         decision.notices()
-                .forEach(n -> events.record(
+                .forEach(n -> announce(
                         preview,
+                        decision.status(),
                         n.warning() ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
                         n.reason(),
                         n.message()));
@@ -211,7 +221,8 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
      */
     private void report(PreviewDeployment preview, Context<PreviewDeployment> context, PreviewDeploymentStatus after) {
         PreviewDeploymentStatus before = preview.getStatus();
-        TransitionEvents.between(before, after).forEach(n -> events.record(preview, n.type(), n.reason(), n.message()));
+        TransitionEvents.between(before, after)
+                .forEach(n -> announce(preview, after, n.type(), n.reason(), n.message()));
         if (Objects.equals(after, before)) {
             return;
         }
@@ -222,6 +233,21 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
         PrimaryUpdateAndCacheUtils.updateAndCacheResource(
                 preview, context, UnaryOperator.identity(), current -> StatusWrite.write(client, current, after));
+    }
+
+    /**
+     * Records a transition's Event and hands it to the notifier, which queues it for the webhooks that
+     * want its reason (and returns at once). {@code after} is the status the transition leads to, null
+     * when the preview is being deleted.
+     */
+    private void announce(
+            PreviewDeployment preview,
+            PreviewDeploymentStatus after,
+            EventRecorder.Type type,
+            String reason,
+            String message) {
+        events.record(preview, type, reason, message);
+        notifier.notice(preview, after, reason, message);
     }
 
     /** A deleted preview frees its slot and its branch: the previews waiting for them go on. */

@@ -168,7 +168,7 @@ public final class OperatorProcess implements AutoCloseable {
                 .description("1 when this replica reconciles (leader, or leader election off), 0 on standby")
                 .register(registry);
 
-        this.operator = new PreviewOperator(client, config, clock, metrics, o -> {
+        this.operator = new PreviewOperator(client, config, clock, metrics, registry, o -> {
             o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (options.leaderElection()) {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(

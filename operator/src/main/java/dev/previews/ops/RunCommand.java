@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "Operator configuration (plans, defaultPlan, ingress.hostTemplate, namespaces), YAML "
+                    "Operator configuration (plans, defaultPlan, ingress.hostTemplate, namespaces, notifications), YAML "
                             + "(env PREVIEW_OPERATOR_CONFIG). Default: built-in plans starter (5d, 40) and professional (14d, 300).")
     Path configFile;
 

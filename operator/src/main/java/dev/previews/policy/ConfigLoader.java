@@ -24,6 +24,8 @@ import java.util.Set;
  * ingress:
  *   hostTemplate: "{{name}}.{{namespace}}.previews.example.com"
  * namespaces: [team-a, team-b]  # absent or empty: all namespaces
+ * notifications:              # optional: webhooks, see NotificationsSection
+ *   webhooks: [{name: team-slack, urlFrom: {env: SLACK_WEBHOOK_URL}}]
  * </pre>
  *
  * Every problem is reported as one line naming the key: {@link ConfigException}.
@@ -32,7 +34,7 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces");
+    private static final Set<String> TOP = Set.of("plans", "defaultPlan", "ingress", "namespaces", "notifications");
     private static final Set<String> INGRESS = Set.of("hostTemplate");
 
     /** A configuration problem, worded for one line of output. */
@@ -59,6 +61,11 @@ public final class ConfigLoader {
     }
 
     public static OperatorConfig parse(String yaml) throws ConfigException {
+        return parse(yaml, SecretSource.system());
+    }
+
+    /** With the webhooks' URLs read from {@code secrets}. */
+    public static OperatorConfig parse(String yaml, SecretSource secrets) throws ConfigException {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -104,7 +111,8 @@ public final class ConfigLoader {
                 namespaces.add(text(list.get(i), "namespaces[" + i + "]"));
             }
         }
-        return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces);
+        NotificationConfig notifications = NotificationsSection.parse(root.get("notifications"), secrets);
+        return new OperatorConfig(plans, defaultPlan, hostTemplate, namespaces).withNotifications(notifications);
     }
 
     static JsonNode object(JsonNode node, String key) throws ConfigException {

@@ -7,11 +7,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The operator's configuration: plans, the default plan, the ingress host template and the watched
- * namespaces (empty: all).
+ * The operator's configuration: plans, the default plan, the ingress host template, the watched
+ * namespaces (empty: all) and the webhooks to notify.
  */
 public record OperatorConfig(
-        Map<String, Plan> plans, String defaultPlan, String ingressHostTemplate, Set<String> namespaces) {
+        Map<String, Plan> plans,
+        String defaultPlan,
+        String ingressHostTemplate,
+        Set<String> namespaces,
+        NotificationConfig notifications) {
+
+    /** Without notifications. */
+    public OperatorConfig(
+            Map<String, Plan> plans, String defaultPlan, String ingressHostTemplate, Set<String> namespaces) {
+        this(plans, defaultPlan, ingressHostTemplate, namespaces, NotificationConfig.none());
+    }
 
     /** Namespace label naming the namespace's plan (set by the platform team). */
     public static final String PLAN_LABEL = "previews.dev/plan";
@@ -28,16 +38,20 @@ public record OperatorConfig(
     }
 
     public OperatorConfig withNamespaces(Set<String> namespaces) {
-        return new OperatorConfig(plans, defaultPlan, ingressHostTemplate, namespaces);
+        return new OperatorConfig(plans, defaultPlan, ingressHostTemplate, namespaces, notifications);
     }
 
     public OperatorConfig withIngressHostTemplate(String template) {
-        return new OperatorConfig(plans, defaultPlan, template, namespaces);
+        return new OperatorConfig(plans, defaultPlan, template, namespaces, notifications);
+    }
+
+    public OperatorConfig withNotifications(NotificationConfig notifications) {
+        return new OperatorConfig(plans, defaultPlan, ingressHostTemplate, namespaces, notifications);
     }
 
     public OperatorConfig withPlan(Plan plan) {
         Map<String, Plan> next = new LinkedHashMap<>(plans);
         next.put(plan.name(), plan);
-        return new OperatorConfig(next, defaultPlan, ingressHostTemplate, namespaces);
+        return new OperatorConfig(next, defaultPlan, ingressHostTemplate, namespaces, notifications);
     }
 }

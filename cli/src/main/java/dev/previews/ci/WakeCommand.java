@@ -3,7 +3,6 @@ package dev.previews.ci;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.PreviewDeployment;
-import dev.previews.spec.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,7 +82,7 @@ public final class WakeCommand extends CiCommand {
             List<PreviewDeployment> found = Locate.find(store, namespace, target);
             if (found.isEmpty()) throw new CliFailure(ExitCodes.NOT_FOUND, "no " + target.describe(namespace));
             String preview = found.get(0).getMetadata().getName();
-            String wake = Timestamps.format(terminal.clock().instant());
+            String wake = WakeValue.next(found.get(0), terminal.clock().instant());
             ObjectNode patch = JsonNodeFactory.instance.objectNode();
             patch.putObject("metadata").putObject("annotations").put(PreviewDeployment.WAKE_ANNOTATION, wake);
             PreviewDeployment woken = store.mergePatch(namespace, preview, patch);

@@ -183,20 +183,16 @@ class StatusTruthTest {
     void branchTiesGoToThePreviewThatAlreadyProvisionsTheBranch() {
         ready(preview("tie", "zulu", "feature/tie"));
         PreviewDeployment zulu = cluster.get("tie", "zulu");
-        PreviewDeployment alpha = preview("tie", "alpha", "feature/tie");
-        cluster.create(alpha);
-        // created in the same second: the mock keeps the timestamp it is given on an update
-        cluster.client()
-                .resources(PreviewDeployment.class)
-                .inNamespace("tie")
-                .withName("alpha")
-                .edit(a -> {
-                    a.getMetadata().setCreationTimestamp(zulu.getMetadata().getCreationTimestamp());
-                    return a;
-                });
+        // created in the same second: the mock keeps the timestamp it is given on an update. The operator is
+        // stopped meanwhile, so that no status write of alpha, made from a version read before, puts the old one back
+        cluster.stopOperator();
+        cluster.create(preview("tie", "alpha", "feature/tie"));
+        PreviewDeployment alpha = cluster.get("tie", "alpha");
+        alpha.getMetadata().setCreationTimestamp(zulu.getMetadata().getCreationTimestamp());
+        cluster.client().resource(alpha).update();
         assertThat(cluster.get("tie", "alpha").getMetadata().getCreationTimestamp())
                 .isEqualTo(zulu.getMetadata().getCreationTimestamp());
-
+        cluster.startOperator();
         cluster.awaitPreview("tie", "alpha", condition("Provisioned", "False", "BranchConflict"));
         cluster.edit("tie", "zulu", z -> {
             z.getMetadata().setLabels(Map.of("touched", "yes"));

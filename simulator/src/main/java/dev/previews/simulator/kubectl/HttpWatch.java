@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
@@ -19,6 +21,8 @@ import java.util.function.UnaryOperator;
  * way); this stands in for the WebSocket its watch listener writes to, and writes each event it sends
  * to the HTTP response instead, after {@code events} had its say (a table row instead of the object, or
  * nothing). The watch ends when the client goes away, or after the {@code timeoutSeconds} it asked for.
+ * An object created while the mock opens the watch comes both in its first list and as an event: the
+ * same event of the same version is sent once, as a real API server does.
  */
 final class HttpWatch implements WebSocket {
     private final RecordedRequest request;
@@ -26,6 +30,7 @@ final class HttpWatch implements WebSocket {
     private final WebSocketListener listener;
     private final UnaryOperator<JsonNode> events;
     private final AtomicBoolean open = new AtomicBoolean(true);
+    private final Map<String, String> sent = new ConcurrentHashMap<>();
     private Vertx vertx;
     private HttpServerResponse response;
 
@@ -61,7 +66,9 @@ final class HttpWatch implements WebSocket {
     @Override
     public boolean send(String text) {
         if (!open.get()) return false;
-        JsonNode event = events.apply(Store.parse(text));
+        JsonNode raw = Store.parse(text);
+        if (again(raw)) return true;
+        JsonNode event = events.apply(raw);
         if (event != null && writable()) {
             response.write(Buffer.buffer(Store.write(event) + "\n"));
         }
@@ -77,6 +84,16 @@ final class HttpWatch implements WebSocket {
     public boolean close(int code, String reason) {
         stop();
         return true;
+    }
+
+    /** Whether this event (its type and the object's version) was sent already. */
+    private boolean again(JsonNode event) {
+        JsonNode metadata = event.path("object").path("metadata");
+        String uid = metadata.path("uid").asText("");
+        if (uid.isEmpty()) return false;
+        String seen = event.path("type").asText() + " "
+                + metadata.path("resourceVersion").asText();
+        return seen.equals(sent.put(uid, seen));
     }
 
     private boolean writable() {

@@ -1,11 +1,16 @@
 package dev.previews.e2e;
 
 import dev.previews.spec.PreviewNames;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,8 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Plays the kubelet for the tier's namespaces, since the control plane has none: watches the Pods the
  * operator's workloads create and writes their status through {@code pods/status} as a kubelet would.
- * Backend Pods become Running and Ready (the real ReplicaSet and Deployment controllers then make the
- * Deployment available); seed Pods finish Succeeded, or Failed with the container's termination
+ * Backend Pods are bound to the node {@value #NODE} (which it registers), get a Pod IP and become
+ * Running and Ready: the real ReplicaSet and Deployment controllers then make the Deployment
+ * available, and the endpoints controller lists them in their Services' Endpoints (it needs the IP
+ * and the node name). A bound Pod being deleted is removed at once, as a kubelet does once its
+ * containers stopped (without it, its deletion would wait for ever). Seed Pods stay unbound (the
+ * API server deletes those at once) and finish Succeeded, or Failed with the container's termination
  * message, or keep running, as the test decides per preview ({@link #seedOutcome}); a test can also
  * hold a preview's new backend Pods Pending ({@link #holdBackends}). Pods outside the
  * registered namespaces are never touched.
@@ -71,13 +80,19 @@ public final class FakeKubelet implements AutoCloseable {
         return t;
     });
     private final AtomicInteger statusWrites = new AtomicInteger();
+    private final AtomicInteger addresses = new AtomicInteger();
+    private final Map<String, String> podIps = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> informer;
 
     public FakeKubelet(KubernetesClient admin) {
         this.admin = admin;
     }
 
+    /** The node backend Pods run on. */
+    public static final String NODE = "fake-kubelet";
+
     public FakeKubelet start() {
+        registerNode();
         informer = admin.pods()
                 .inAnyNamespace()
                 .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
@@ -96,6 +111,41 @@ public final class FakeKubelet implements AutoCloseable {
                     public void onDelete(Pod pod, boolean unknownFinalState) {}
                 });
         return this;
+    }
+
+    /**
+     * The Node the backend Pods are bound to: Ready (the node lifecycle controller does not run here),
+     * and cordoned, so that it never passes for a real kubelet's node.
+     */
+    private void registerNode() {
+        Node node = admin.nodes().withName(NODE).get();
+        if (node == null) {
+            try {
+                node = admin.nodes()
+                        .resource(new NodeBuilder()
+                                .withNewMetadata()
+                                .withName(NODE)
+                                .endMetadata()
+                                .withNewSpec()
+                                .withUnschedulable(true) // no scheduler would place anything here
+                                .endSpec()
+                                .build())
+                        .create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) throw e;
+                node = admin.nodes().withName(NODE).get();
+            }
+        }
+        node.setStatus(new NodeStatusBuilder()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withLastHeartbeatTime(now())
+                .withLastTransitionTime(now())
+                .endCondition()
+                .build());
+        admin.nodes().resource(node).updateStatus();
     }
 
     /** Runs the Pods of this namespace from now on. */
@@ -142,9 +192,14 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private void submit(Pod pod) {
-        if (!namespaces.contains(pod.getMetadata().getNamespace())) return;
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
+        if (pod.getMetadata().getDeletionTimestamp() != null
+                && NODE.equals(pod.getSpec().getNodeName())) {
+            worker.execute(() -> stopped(ns, name));
+            return;
+        }
+        if (!namespaces.contains(ns)) return;
         worker.execute(() -> {
             try {
                 run(ns, name);
@@ -154,12 +209,50 @@ public final class FakeKubelet implements AutoCloseable {
         });
     }
 
+    /** A bound Pod being deleted: its containers are stopped, the kubelet removes it. */
+    private void stopped(String namespace, String name) {
+        try {
+            admin.pods()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .withGracePeriod(0)
+                    .delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) log.warn("fake kubelet: removing pod {}/{}: {}", namespace, name, e.getMessage());
+        }
+    }
+
+    /** Binds a backend Pod to the node, as the scheduler would. */
+    private void bind(Pod pod) {
+        try {
+            admin.bindings()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .resource(new BindingBuilder()
+                            .withNewMetadata()
+                            .withName(pod.getMetadata().getName())
+                            .endMetadata()
+                            .withNewTarget()
+                            .withApiVersion("v1")
+                            .withKind("Node")
+                            .withName(NODE)
+                            .endTarget()
+                            .build())
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) throw e; // bound already
+        }
+    }
+
     /** Brings one Pod's status to what the test wants, re-reading it on a conflict. */
     private void run(String namespace, String name) {
         for (int attempt = 0; attempt < 5; attempt++) {
             Pod pod = admin.pods().inNamespace(namespace).withName(name).get();
             if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || !namespaces.contains(namespace)) {
                 return;
+            }
+            if (isBackend(pod) && pod.getSpec().getNodeName() == null) {
+                bind(pod);
+                continue; // read the bound Pod
             }
             PodStatus wanted = wanted(pod);
             if (wanted == null) {
@@ -185,12 +278,26 @@ public final class FakeKubelet implements AutoCloseable {
             SeedRun run = seeds.getOrDefault(pod.getMetadata().getNamespace() + "/" + instance(pod), succeed());
             if ("Succeeded".equals(phase) || "Failed".equals(phase)) return null; // finished Pods stay finished
             if (run instanceof Fail f) return finished(pod, 1, "Error", f.output());
-            if (run instanceof Hold) return "Running".equals(phase) ? null : running(pod, false);
+            if (run instanceof Hold) return "Running".equals(phase) ? null : running(pod, false, null);
             return finished(pod, 0, "Completed", "");
         }
         if ("Running".equals(phase) && isReady(pod)) return null;
         if (heldBackends.contains(pod.getMetadata().getNamespace() + "/" + instance(pod))) return null;
-        return running(pod, true);
+        return running(pod, true, podIp(pod));
+    }
+
+    private static boolean isBackend(Pod pod) {
+        return pod.getMetadata().getLabels() != null
+                && PreviewNames.BACKEND_COMPONENT.equals(
+                        pod.getMetadata().getLabels().get(PreviewNames.LABEL_NAME));
+    }
+
+    /** One address per Pod, from 10.244.0.0/16. */
+    private String podIp(Pod pod) {
+        return podIps.computeIfAbsent(pod.getMetadata().getUid(), uid -> {
+            int n = addresses.incrementAndGet();
+            return "10.244." + (n / 250 % 250) + "." + (n % 250 + 2);
+        });
     }
 
     private static String instance(Pod pod) {
@@ -209,7 +316,7 @@ public final class FakeKubelet implements AutoCloseable {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static PodStatus running(Pod pod, boolean ready) {
+    private static PodStatus running(Pod pod, boolean ready, String ip) {
         String now = now();
         List<ContainerStatus> containers = pod.getSpec().getContainers().stream()
                 .map(c -> new ContainerStatusBuilder()
@@ -227,8 +334,11 @@ public final class FakeKubelet implements AutoCloseable {
                         .endState()
                         .build())
                 .toList();
-        return base(pod, "Running", now)
-                .withConditions(conditions(now, ready))
+        PodStatusBuilder status = base(pod, "Running", now);
+        if (ip != null) {
+            status.withPodIP(ip).withPodIPs(new PodIP(ip)).withHostIP("10.0.0.1");
+        }
+        return status.withConditions(conditions(now, ready))
                 .withContainerStatuses(containers)
                 .build();
     }

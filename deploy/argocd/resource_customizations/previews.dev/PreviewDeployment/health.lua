@@ -1,6 +1,9 @@
 -- Argo CD health check for previews.dev/PreviewDeployment (preview-operator).
--- Healthy: Ready=True for the current generation. Progressing: provisioning, seeding, recreating,
--- or the status is older than the spec. Degraded: the seed failed, provisioning failed or cannot
+-- Healthy: Ready=True for the current generation and commit. Progressing: provisioning, seeding,
+-- recreating, a BlueGreen rollover to spec.commit under way (the old commit serves meanwhile), or the
+-- status is older than the spec. Degraded: a BlueGreen rollover to spec.commit failed (its seed failed
+-- or its backend never became available; the old commit keeps serving, the message says which, but
+-- the commit Argo CD synced does not run: like an aborted Argo Rollout), the seed failed, provisioning failed or cannot
 -- start (ProvisionFailed, InvalidSpec, UnknownPlan, BranchConflict), or the API server keeps refusing
 -- the operator's requests (ReconcileError). Suspended: expired (plan expiry Deprovision; a new
 -- commit provisions it again), asleep (scaled to zero after its plan's sleepAfter without activity or
@@ -50,6 +53,22 @@ end
 local ready = condition(obj.status.conditions, "Ready")
 local provisioned = condition(obj.status.conditions, "Provisioned")
 local seedFailed = condition(obj.status.conditions, "SeedFailed")
+local rolledOver = condition(obj.status.conditions, "RolledOver")
+
+-- a BlueGreen rollover to the commit asked for: Ready describes the old commit, which serves meanwhile
+local incoming = obj.status.next
+if incoming ~= nil and obj.spec ~= nil and incoming.commit == obj.spec.commit then
+  local short = incoming.shortCommit or incoming.commit
+  if incoming.phase == "SeedFailed" or incoming.phase == "Failed" then
+    hs.status = "Degraded"
+    hs.message = "Rollover to " .. short .. " failed: " .. message(rolledOver, incoming.message or "see status.next")
+    return hs
+  end
+  hs.status = "Progressing"
+  hs.message = "Rolling over to " .. short .. " (" .. tostring(incoming.phase) .. "): "
+    .. message(rolledOver, incoming.message or "the new backend starts beside the old one")
+  return hs
+end
 
 if current(ready) and ready.status == "True" then
   hs.status = "Healthy"

@@ -10,6 +10,8 @@ public final class Conditions {
     public static final String READY = "Ready";
     /** True from expiresAt - the plan's warnBefore until the preview expires or is extended. */
     public static final String EXPIRING = "Expiring";
+    /** A BlueGreen rollover: True once the Service switched to the new commit, False while under way or failed. */
+    public static final String ROLLED_OVER = "RolledOver";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";
@@ -58,6 +60,20 @@ public final class Conditions {
 
         public static final String SOON = "ExpiresSoon";
         public static final String LATER = "ExpiresLater";
+    }
+
+    /** Reasons of the RolledOver condition. */
+    public static final class RolledOver {
+        private RolledOver() {}
+
+        /** The incoming commit's backend is starting or being seeded beside the serving one. */
+        public static final String ROLLING_OVER = "RollingOver";
+        /** The Service serves the new commit; the old backend was deleted. */
+        public static final String SWITCHED = "Switched";
+        /** The incoming commit's seed failed: the old commit keeps serving. */
+        public static final String SEED_FAILED = "SeedFailed";
+        /** The incoming commit's backend never became available: the old commit keeps serving. */
+        public static final String PROVISION_FAILED = "ProvisionFailed";
     }
 
     /** Reasons of the Ready condition besides the blocking reason of Provisioned or Seeded. */

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = Type.STRING,
         priority = 1)
 @AdditionalPrinterColumn(name = "External", jsonPath = ".status.externalUrl", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Next", jsonPath = ".status.next.shortCommit", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Rollover", jsonPath = ".status.next.phase", type = Type.STRING, priority = 1)
 public class PreviewDeployment extends CustomResource<PreviewDeploymentSpec, PreviewDeploymentStatus>
         implements Namespaced {
     public static final String GROUP = "previews.dev";

@@ -20,7 +20,7 @@ public class PreviewDeploymentSpec {
     @Required
     @Pattern("^[0-9a-f]{7,40}$")
     @JsonPropertyDescription(
-            "Commit SHA to run (7-40 lowercase hex characters). Changing it deletes the running backend and recreates it at the new commit.")
+            "Commit SHA to run (7-40 lowercase hex characters). Changing it replaces the running backend as spec.rollover says.")
     private String commit;
 
     @Required
@@ -39,6 +39,10 @@ public class PreviewDeploymentSpec {
     @JsonPropertyDescription(
             "Optional Ingress for the backend. Without it, a host is built from the operator's ingress.hostTemplate when one is configured.")
     private IngressSpec ingress;
+
+    @JsonPropertyDescription(
+            "How a new commit replaces the running backend: Recreate (delete, then create and seed the new one) or BlueGreen (start and seed the new one beside the old, then switch the Service). Unset: the plan's rollover, else Recreate. A change takes effect at the next commit.")
+    private Rollover rollover;
 
     public String getBranch() {
         return branch;
@@ -80,6 +84,14 @@ public class PreviewDeploymentSpec {
         this.ttl = ttl;
     }
 
+    public Rollover getRollover() {
+        return rollover;
+    }
+
+    public void setRollover(Rollover rollover) {
+        this.rollover = rollover;
+    }
+
     public IngressSpec getIngress() {
         return ingress;
     }
@@ -96,11 +108,12 @@ public class PreviewDeploymentSpec {
                 && Objects.equals(backend, s.backend)
                 && Objects.equals(seed, s.seed)
                 && Objects.equals(ttl, s.ttl)
-                && Objects.equals(ingress, s.ingress);
+                && Objects.equals(ingress, s.ingress)
+                && rollover == s.rollover;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(branch, commit, backend, seed, ttl, ingress);
+        return Objects.hash(branch, commit, backend, seed, ttl, ingress, rollover);
     }
 }

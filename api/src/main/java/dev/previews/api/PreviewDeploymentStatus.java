@@ -18,7 +18,8 @@ public class PreviewDeploymentStatus {
             "One-word summary: Pending, Provisioning, Seeding, Ready, SeedFailed, Failed, LimitExceeded, Expired, Invalid or Asleep.")
     private Phase phase;
 
-    @JsonPropertyDescription("The commit whose backend is provisioned now (or being provisioned).")
+    @JsonPropertyDescription(
+            "The commit whose backend is provisioned now (or being provisioned): the one the Service serves.")
     private String commit;
 
     @JsonPropertyDescription("The first 7 characters of status.commit, for the Commit column.")
@@ -56,7 +57,11 @@ public class PreviewDeploymentStatus {
     private String sleepingSince;
 
     @JsonPropertyDescription(
-            "Conditions Provisioned, Seeded, SeedFailed, Ready and Expiring, following the Kubernetes API conventions.")
+            "A BlueGreen rollover to spec.commit beside status.commit, under way or failed; absent otherwise.")
+    private RolloverStatus next;
+
+    @JsonPropertyDescription(
+            "Conditions Provisioned, Seeded, SeedFailed, Ready, Expiring and RolledOver, following the Kubernetes API conventions.")
     private List<Condition> conditions = new ArrayList<>();
 
     public Long getObservedGeneration() {
@@ -163,6 +168,14 @@ public class PreviewDeploymentStatus {
         this.sleepingSince = sleepingSince;
     }
 
+    public RolloverStatus getNext() {
+        return next;
+    }
+
+    public void setNext(RolloverStatus next) {
+        this.next = next;
+    }
+
     public List<Condition> getConditions() {
         return conditions;
     }
@@ -202,6 +215,7 @@ public class PreviewDeploymentStatus {
                 && Objects.equals(seed, s.seed)
                 && Objects.equals(activity, s.activity)
                 && Objects.equals(sleepingSince, s.sleepingSince)
+                && Objects.equals(next, s.next)
                 && Objects.equals(conditions, s.conditions);
     }
 
@@ -221,6 +235,7 @@ public class PreviewDeploymentStatus {
                 seed,
                 activity,
                 sleepingSince,
+                next,
                 conditions);
     }
 }

@@ -61,6 +61,19 @@ public final class PreviewNames {
         return head + suffix;
     }
 
+    /**
+     * The name of one commit's own backend (a BlueGreen Deployment and its Service): the preview name,
+     * shortened to fit a Service name, and the short commit.
+     */
+    public static String commitName(String preview, String commit) {
+        String suffix = "-" + shortCommit(commit);
+        String head = preview.substring(0, Math.min(preview.length(), MAX_NAME_LENGTH - suffix.length()));
+        while (head.endsWith("-")) {
+            head = head.substring(0, head.length() - 1);
+        }
+        return head + suffix;
+    }
+
     /** In-cluster URL of the preview's Service (port 80). */
     public static String serviceUrl(String name, String namespace) {
         return "http://" + name + "." + namespace + ".svc.cluster.local";

@@ -37,7 +37,18 @@ class CrdTest {
         assertThat(version.getSubresources().getStatus()).isNotNull();
         assertThat(version.getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName)
-                .containsExactly("Branch", "Commit", "Phase", "URL", "Expires", "Age", "Plan", "Seeded", "External");
+                .containsExactly(
+                        "Branch",
+                        "Commit",
+                        "Phase",
+                        "URL",
+                        "Expires",
+                        "Age",
+                        "Plan",
+                        "Seeded",
+                        "External",
+                        "Next",
+                        "Rollover");
         assertThat(version.getAdditionalPrinterColumns())
                 .filteredOn(c -> c.getPriority() == 0)
                 .extracting(CustomResourceColumnDefinition::getName)

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.Conditions;
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
+import dev.previews.api.Rollover;
+import dev.previews.api.RolloverPhase;
+import dev.previews.api.RolloverStatus;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
-import dev.previews.spec.Timestamps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -206,6 +208,15 @@ public final class DeployCommand extends CiCommand {
 
         @Option(order = 33, names = "--tls-secret", paramLabel = "SECRET", description = "TLS Secret of the Ingress.")
         String tlsSecret;
+
+        @Option(
+                order = 35,
+                names = "--rollover",
+                paramLabel = "STRATEGY",
+                description =
+                        "How a new commit replaces the running backend: Recreate, or BlueGreen (the new one starts and"
+                                + " is seeded beside the old, which serves until the switch). Default: the plan's.")
+        Rollover rollover;
 
         @Option(
                 order = 34,
@@ -447,6 +458,7 @@ public final class DeployCommand extends CiCommand {
         if (preview.ingressClass != null)
             PreviewManifest.at(o, "spec", "ingress").put("className", preview.ingressClass);
         if (preview.tlsSecret != null) PreviewManifest.at(o, "spec", "ingress").put("tlsSecretName", preview.tlsSecret);
+        if (preview.rollover != null) spec.put("rollover", preview.rollover.name());
         return o;
     }
 
@@ -526,7 +538,7 @@ public final class DeployCommand extends CiCommand {
             String wake = null;
             if (status != null && (status.getPhase() == Phase.Expired || status.getPhase() == Phase.Asleep)) {
                 // a deploy is activity: it wakes an asleep preview, and provisions an expired one again
-                wake = Timestamps.format(terminal.clock().instant());
+                wake = WakeValue.next(current, terminal.clock().instant());
                 PreviewManifest.at(overlay, "metadata", "annotations").put(PreviewDeployment.WAKE_ANNOTATION, wake);
                 say("preview " + name
                         + (status.getPhase() == Phase.Expired
@@ -684,6 +696,10 @@ public final class DeployCommand extends CiCommand {
                                     + ".\nIt tries again by itself; whoever runs it can check its permissions and the namespace's quota.",
                             "the operator cannot act on the preview: " + firstLine(readyMessage)));
         }
+        RolloverStatus next = s.getNext();
+        if (next != null && commit.equals(next.getCommit())) {
+            return rollover(p, next, summary);
+        }
         if (provisioned != null && Conditions.FALSE.equals(provisioned.getStatus())) {
             String reason = Objects.requireNonNullElse(provisioned.getReason(), "");
             String message = provisioned.getMessage();
@@ -739,6 +755,46 @@ public final class DeployCommand extends CiCommand {
             return new Verdict(State.READY, summary, null);
         }
         return new Verdict(State.PROVISIONED, summary, null);
+    }
+
+    /**
+     * A BlueGreen rollover to the deployed commit: under way while the old commit serves; a failed seed
+     * or a backend that never became available is the deploy's failure, though the old commit serves on.
+     */
+    private static Verdict rollover(PreviewDeployment p, RolloverStatus next, String summary) {
+        var s = p.getStatus();
+        String name = p.getMetadata().getName();
+        String serving = s.getShortCommit();
+        String message = Objects.requireNonNullElse(next.getMessage(), "");
+        String keeps = "commit " + serving + " keeps serving at " + url(p);
+        if (next.getPhase() == RolloverPhase.SeedFailed) {
+            String seedReason = s.reason(Conditions.SEED_FAILED);
+            return new Verdict(
+                    State.FAILED,
+                    summary,
+                    new CliFailure(
+                            ExitCodes.SEED_FAILED,
+                            "the seed of preview " + name + " failed for commit " + next.getShortCommit()
+                                    + " during its BlueGreen rollover; " + keeps + ".\n" + indent(message)
+                                    + "\nFix the seed and push a new commit, or deploy again with --reseed.",
+                            "the seed failed" + (seedReason == null ? "" : " (" + seedReason + ")") + ": "
+                                    + lastLine(message) + "; " + keeps));
+        }
+        if (next.getPhase() == RolloverPhase.Failed) {
+            return new Verdict(
+                    State.FAILED,
+                    summary,
+                    new CliFailure(
+                            ExitCodes.PROVISION_FAILED,
+                            "the backend of commit " + next.getShortCommit() + " of preview " + name
+                                    + " did not become available during its BlueGreen rollover: " + message + "; "
+                                    + keeps));
+        }
+        return new Verdict(
+                State.PROVISIONING,
+                "Rolling over to " + next.getShortCommit() + " (" + next.getPhase() + "): " + firstLine(message)
+                        + "; commit " + serving + " serves meanwhile",
+                null);
     }
 
     /** The URL the build needs: the external one when the backend is exposed, else the in-cluster one. */

@@ -85,6 +85,14 @@ final class PreviewReport {
                 fields.add(List.of("Created:", s.getCreatedAt() + relative(s.getCreatedAt(), now)));
             if (s.getExpiresAt() != null)
                 fields.add(List.of("Expires:", s.getExpiresAt() + relative(s.getExpiresAt(), now)));
+            if (s.getNext() != null) {
+                fields.add(List.of(
+                        "Rolling over:",
+                        "to " + nz(s.getNext().getShortCommit()) + " ("
+                                + s.getNext().getPhase() + ") since "
+                                + nz(s.getNext().getStartedAt()) + ": "
+                                + firstLine(nz(s.getNext().getMessage()))));
+            }
         }
         StringBuilder sb = new StringBuilder(
                 columns(fields.stream().map(f -> List.of(f.get(0), f.get(1))).toList()));

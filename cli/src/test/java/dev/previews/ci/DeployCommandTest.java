@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
+import dev.previews.api.Rollover;
 import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
@@ -272,6 +273,61 @@ class DeployCommandTest {
         assertThat(get("seedfail", name).getStatus().getSeed().getJobName())
                 .as("a new seed run was judged")
                 .isNotEqualTo(firstJob);
+    }
+
+    @Test
+    void blueGreen_aFailedSeedOfTheNextCommitExits4_andTheOldCommitServesOn() {
+        String name = PreviewNaming.nameFor("feature/blue");
+        String[] first = {
+            "--branch",
+            "feature/blue",
+            "--commit",
+            SHA_A,
+            "--image",
+            IMAGE,
+            "--rollover",
+            "BlueGreen",
+            "--seed-command",
+            "/app/seed"
+        };
+        CliRunner.Result ready = deploy(Map.of(), "bluegreen", first);
+        assertThat(ready.code()).as(ready.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(get("bluegreen", name).getSpec().getRollover()).isEqualTo(Rollover.BlueGreen);
+
+        CliRunner.Result failed = deploy(
+                Map.of(),
+                "bluegreen",
+                "--branch",
+                "feature/blue",
+                "--commit",
+                SHA_B,
+                "--seed-env",
+                "SANDBOX_SEED_RESULT=fail",
+                "--seed-env",
+                "SANDBOX_SEED_OUTPUT=ERROR: relation \"orders\" does not exist");
+
+        assertThat(failed.code()).as(failed.toString()).isEqualTo(ExitCodes.SEED_FAILED);
+        assertThat(failed.err())
+                .contains(
+                        "failed for commit b2c3d4e during its BlueGreen rollover; commit a1b2c3d keeps serving at http://"
+                                + name + ".bluegreen.svc.cluster.local")
+                .contains("relation \"orders\" does not exist");
+        assertNoStackTrace(failed);
+        PreviewDeployment p = get("bluegreen", name);
+        assertThat(p.getStatus().getCommit()).isEqualTo(SHA_A);
+        assertThat(p.getStatus().isTrue("Ready")).isTrue();
+
+        CliRunner.Result fixed = deploy(
+                Map.of(),
+                "bluegreen",
+                "--branch",
+                "feature/blue",
+                "--commit",
+                Previews.COMMIT_C,
+                "--seed-env",
+                "SANDBOX_SEED_RESULT=succeed");
+        assertThat(fixed.code()).as(fixed.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(get("bluegreen", name).getStatus().getCommit()).isEqualTo(Previews.COMMIT_C);
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
+import dev.previews.api.RolloverPhase;
+import dev.previews.api.RolloverStatus;
 import dev.previews.testing.Previews;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.List;
@@ -66,5 +68,81 @@ class DeployVerdictTest {
 
         assertThat(v.state()).isEqualTo(DeployCommand.State.PROVISIONING);
         assertThat(v.failure()).isNull();
+    }
+
+    /** Ready at commit A, rolling over (BlueGreen) to commit B, the deployed commit. */
+    static PreviewDeployment rollingOverToB(RolloverPhase phase, String message) {
+        PreviewDeployment p = withStatus(Phase.Ready, "Available", "Ready", "commit a1b2c3d is provisioned and seeded");
+        p.getSpec().setCommit(Previews.COMMIT_B);
+        PreviewDeploymentStatus s = p.getStatus();
+        s.setCommit(Previews.COMMIT_A);
+        s.setShortCommit("a1b2c3d");
+        s.setUrl("http://shop.team.svc.cluster.local");
+        s.getConditions().forEach(c -> c.setStatus("True"));
+        RolloverStatus next = new RolloverStatus();
+        next.setCommit(Previews.COMMIT_B);
+        next.setShortCommit("b2c3d4e");
+        next.setPhase(phase);
+        next.setMessage(message);
+        s.setNext(next);
+        if (phase == RolloverPhase.SeedFailed) {
+            s.setConditions(new java.util.ArrayList<>(s.getConditions()));
+            s.getConditions()
+                    .add(new ConditionBuilder()
+                            .withType("SeedFailed")
+                            .withStatus("True")
+                            .withReason("BackoffLimitExceeded")
+                            .withMessage(message)
+                            .build());
+        }
+        return p;
+    }
+
+    static DeployCommand.Verdict judgeB(PreviewDeployment p) {
+        return DeployCommand.judge(p, 1, Previews.COMMIT_B, null, null, false);
+    }
+
+    @Test
+    void aRolloverUnderWayKeepsWaiting_sayingTheOldCommitServes() {
+        DeployCommand.Verdict v = judgeB(rollingOverToB(RolloverPhase.Seeding, "seed Job shop-seed-b2c3d4e-1 runs"));
+
+        assertThat(v.state()).isEqualTo(DeployCommand.State.PROVISIONING);
+        assertThat(v.failure()).isNull();
+        assertThat(v.summary())
+                .contains("Rolling over to b2c3d4e (Seeding)")
+                .contains("commit a1b2c3d serves meanwhile");
+    }
+
+    @Test
+    void aRolloverWhoseSeedFailedEndsWithTheSeedFailureCode_thoughTheOldCommitServes() {
+        DeployCommand.Verdict v = judgeB(rollingOverToB(
+                RolloverPhase.SeedFailed, "seed Job shop-seed-b2c3d4e-1 failed (BackoffLimitExceeded): boom"));
+
+        assertThat(v.state()).isEqualTo(DeployCommand.State.FAILED);
+        assertThat(v.failure().exitCode()).isEqualTo(ExitCodes.SEED_FAILED);
+        assertThat(v.failure().getMessage())
+                .contains("during its BlueGreen rollover")
+                .contains("commit a1b2c3d keeps serving at http://shop.team.svc.cluster.local")
+                .contains("boom");
+    }
+
+    @Test
+    void aRolloverWhoseBackendNeverCameUpEndsWithTheProvisioningCode() {
+        DeployCommand.Verdict v = judgeB(rollingOverToB(
+                RolloverPhase.Failed, "Deployment shop-b2c3d4e is not progressing (ProgressDeadlineExceeded)"));
+
+        assertThat(v.failure().exitCode()).isEqualTo(ExitCodes.PROVISION_FAILED);
+        assertThat(v.failure().getMessage())
+                .contains("ProgressDeadlineExceeded")
+                .contains("keeps serving");
+    }
+
+    @Test
+    void aFailedRolloverToAnOlderCommitDoesNotFailTheDeployOfTheNewOne() {
+        PreviewDeployment p = rollingOverToB(RolloverPhase.SeedFailed, "boom");
+        DeployCommand.Verdict v = DeployCommand.judge(p, 1, Previews.COMMIT_C, null, null, false);
+
+        assertThat(v.failure()).isNull();
+        assertThat(v.state()).isEqualTo(DeployCommand.State.PROVISIONING);
     }
 }

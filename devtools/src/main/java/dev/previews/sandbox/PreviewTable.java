@@ -11,7 +11,8 @@ import java.util.List;
 public final class PreviewTable {
     private PreviewTable() {}
 
-    public static final List<String> HEADER = List.of("NAME", "BRANCH", "COMMIT", "PHASE", "SEED", "URL", "EXPIRES");
+    public static final List<String> HEADER =
+            List.of("NAME", "BRANCH", "COMMIT", "PHASE", "SEED", "NEXT", "URL", "EXPIRES");
 
     public static String render(List<PreviewDeployment> previews) {
         List<List<String>> rows = new ArrayList<>();
@@ -41,7 +42,7 @@ public final class PreviewTable {
         PreviewDeploymentStatus s = p.getStatus();
         String branch = p.getSpec() == null ? "" : nz(p.getSpec().getBranch());
         if (s == null) {
-            return List.of(p.getMetadata().getName(), branch, "", "Pending", "", "", "");
+            return List.of(p.getMetadata().getName(), branch, "", "Pending", "", "", "", "");
         }
         return List.of(
                 p.getMetadata().getName(),
@@ -49,6 +50,7 @@ public final class PreviewTable {
                 nz(s.getShortCommit()),
                 s.getPhase() == null ? "Pending" : s.getPhase().name(),
                 seed(s),
+                next(s),
                 s.getExternalUrl() != null ? s.getExternalUrl() : nz(s.getUrl()),
                 nz(s.getExpiresAt()));
     }
@@ -56,6 +58,13 @@ public final class PreviewTable {
     /** The seed column: the reason of the Seeded condition, e.g. SeedSucceeded, Seeding, SeedFailed, NoSeed. */
     static String seed(PreviewDeploymentStatus s) {
         return nz(s.reason(Conditions.SEEDED));
+    }
+
+    /** The next column: a BlueGreen rollover's incoming commit and where it stands, e.g. "b2c3d4e Seeding". */
+    static String next(PreviewDeploymentStatus s) {
+        return s.getNext() == null
+                ? ""
+                : nz(s.getNext().getShortCommit()) + " " + s.getNext().getPhase();
     }
 
     private static String nz(String s) {

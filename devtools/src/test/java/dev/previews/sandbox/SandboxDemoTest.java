@@ -39,6 +39,8 @@ class SandboxDemoTest {
                 .containsPattern("fix-checkout +fix/checkout +9b8a7c6 +SeedFailed +SeedFailed")
                 .contains("ERROR: relation \"orders\" does not exist")
                 .containsPattern("feature-login +feature/login +c0ffee0 +Ready +SeedSucceeded")
+                .containsPattern("feature-search +feature/search +5e4d3c2 +Ready +SeedSucceeded +badc0de SeedFailed")
+                .containsPattern("feature-search +feature/search +f1e2d3c +Ready +SeedSucceeded +http")
                 .containsPattern("feature-login +feature/login +c0ffee0 +Asleep +SeedSucceeded")
                 .contains("it sleeps: scaled to zero, its URL kept")
                 .contains("the seed does not run again");

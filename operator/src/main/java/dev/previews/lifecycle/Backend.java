@@ -9,6 +9,7 @@ import dev.previews.api.Conditions.Provisioned;
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
+import dev.previews.api.Rollover;
 import dev.previews.lifecycle.Decision.Action;
 import dev.previews.lifecycle.Decision.Create;
 import dev.previews.lifecycle.Decision.Delete;
@@ -23,20 +24,26 @@ import dev.previews.spec.Timestamps;
 import dev.previews.workload.BackendResources;
 import dev.previews.workload.ChildDrift;
 import dev.previews.workload.DeploymentHealth;
+import dev.previews.workload.DeploymentName;
+import dev.previews.workload.KeptBackend;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The backend of an admitted preview: its Deployment, Service and Ingress brought to what the spec
- * asks for (a new commit first deletes the old Deployment and waits until it is gone), the time line
- * of the deployment, and what the Deployment's status says of it. Pure function: the writes are
- * actions for the executor.
+ * The backend of an admitted preview: the Deployment of the commit it serves, its Service and Ingress
+ * brought to what the spec asks for (a new commit under Recreate first deletes the old Deployments and
+ * waits until they are gone), the time line of the deployment, and what the Deployment's status says
+ * of it. During a BlueGreen rollover the serving commit is one the spec no longer describes: its
+ * Deployment is kept as it is (see {@link KeptBackend}) and the Service keeps selecting it. Pure
+ * function: the writes are actions for the executor.
  */
 final class Backend {
     private Backend() {}
@@ -44,30 +51,28 @@ final class Backend {
     /** What became of the backend: whether the seed may go on, and the deployment's time line. */
     record Outcome(boolean proceeds, Timeline timeline) {}
 
-    private enum ChildState {
+    enum ChildState {
         CREATED,
         HOLDS,
-        UPDATED
-    }
-
-    /** Whether the backend runs another commit than the spec's: it is being recreated. */
-    static boolean recreating(Observed o) {
-        Deployment deployment = o.children().deployment();
-        return deployment != null && !o.preview().getSpec().getCommit().equals(label(deployment));
+        /** Put back where its spec drifted: its controller acts on it anew. */
+        UPDATED,
+        /** Put back where only its labels, annotations or owner references drifted: its status still tells. */
+        RELABELED
     }
 
     /**
-     * The time line of the deployment the spec asks for: the current one, or one created now (a new
-     * commit whose old backend is gone, a deployment that expired). A Deployment deleted by hand comes
-     * back with its deployment's createdAt.
+     * The time line of the deployment that serves: the current one, or one created now (a new commit
+     * whose old backend is gone, a deployment that expired, a Deployment the operator did not date). A
+     * Deployment deleted by hand comes back with its deployment's createdAt.
      */
-    static Timeline deployed(Observed o, Timeline timeline) {
-        if (recreating(o)) return timeline;
+    static Timeline deployed(Observed o, Timeline timeline, Replacement replacement) {
+        if (replacement.mode() != Replacement.Mode.IN_PLACE) return timeline;
         PreviewDeploymentStatus current =
                 Optional.ofNullable(o.preview().getStatus()).orElseGet(PreviewDeploymentStatus::new);
         boolean sameDeployment =
                 timeline.live() && o.preview().getSpec().getCommit().equals(current.getCommit());
-        boolean fresh = o.children().deployment() == null && !sameDeployment;
+        Deployment deployment = replacement.serving();
+        boolean fresh = (deployment == null || Timeline.annotated(deployment) == null) && !sameDeployment;
         return fresh || timeline.createdAt() == null ? timeline.startingAt(o.now()) : timeline;
     }
 
@@ -75,6 +80,7 @@ final class Backend {
             Observed o,
             SpecCheck.Resolved resolved,
             Plan plan,
+            Replacement replacement,
             Timeline deployed,
             Sleep sleep,
             StatusDraft draft,
@@ -83,12 +89,12 @@ final class Backend {
         PreviewDeployment preview = o.preview();
         PreviewDeploymentStatus current =
                 Optional.ofNullable(preview.getStatus()).orElseGet(PreviewDeploymentStatus::new);
-        String commit = preview.getSpec().getCommit();
-        Deployment deployment = o.children().deployment();
-        if (recreating(o)) {
-            recreate(o, deployment, commit, draft, actions);
+        if (replacement.mode() == Replacement.Mode.RECREATE) {
+            recreate(o, draft, actions);
             return new Outcome(false, deployed);
         }
+        String commit = replacement.servingCommit();
+        Deployment deployment = replacement.serving();
         PreviewDeploymentStatus status = draft.status();
         String createdAt = Timestamps.format(deployed.createdAt());
         String expiresAt = Timestamps.format(deployed.expiresAt());
@@ -106,13 +112,33 @@ final class Backend {
         }
 
         int replicas = sleep.asleep() ? 0 : preview.getSpec().getBackend().replicasOrDefault();
-        ChildState backend = ensure(
+        ChildState backend;
+        if (replacement.mode() == Replacement.Mode.IN_PLACE) {
+            DeploymentName name = deployment != null
+                    ? DeploymentName.of(deployment)
+                    : Replacement.strategy(preview, plan) == Rollover.BlueGreen
+                            ? DeploymentName.ofCommit(preview, commit)
+                            : DeploymentName.plain(preview);
+            backend = ensure(
+                    o,
+                    deployment,
+                    wanted(preview, resolved.image(), createdAt, String.valueOf(replicas), name.name()),
+                    () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas, name),
+                    actions);
+        } else {
+            backend = ensure(
+                    o,
+                    deployment,
+                    wanted(preview, "kept", commit, String.valueOf(replicas)),
+                    () -> KeptBackend.of(deployment, replicas),
+                    actions);
+        }
+        ensure(
                 o,
-                deployment,
-                wanted(preview, resolved.image(), createdAt, String.valueOf(replicas)),
-                () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas),
+                o.children().service(o.name()),
+                wanted(preview, "serves", commit),
+                () -> BackendResources.service(preview, o.name(), commit),
                 actions);
-        ensure(o, o.children().service(), wanted(preview), () -> BackendResources.service(preview), actions);
         if (resolved.host() != null) {
             ensure(
                     o,
@@ -145,18 +171,8 @@ final class Backend {
                     "spec.backend.replicas is 0: no pod serves the preview (the seed runs once it is 1 or more)");
             return;
         }
-        DeploymentHealth.Health health = switch (state) {
-            case CREATED ->
-                new DeploymentHealth.Health(
-                        DeploymentHealth.State.PROGRESSING,
-                        "waiting for the Deployment controller (0 of "
-                                + preview.getSpec().getBackend().replicasOrDefault() + " replicas available)");
-            case UPDATED ->
-                new DeploymentHealth.Health(
-                        DeploymentHealth.State.PROGRESSING,
-                        "updating Deployment " + preview.getMetadata().getName());
-            case HOLDS -> DeploymentHealth.of(deployment);
-        };
+        DeploymentHealth.Health health =
+                health(state, deployment, preview.getSpec().getBackend().replicasOrDefault());
         String commit = draft.status().getShortCommit();
         switch (health.state()) {
             case AVAILABLE ->
@@ -170,18 +186,49 @@ final class Backend {
         }
     }
 
-    /** A new commit: stop the old seed, delete the old Deployment, and wait until it is gone. */
-    private static void recreate(Observed o, Deployment old, String commit, StatusDraft draft, List<Action> actions) {
-        for (Job job : o.children().seedJobs()) {
+    /** What a Deployment's state says: one just created or put back progresses; else its status tells. */
+    static DeploymentHealth.Health health(ChildState state, Deployment deployment, int replicas) {
+        return switch (state) {
+            case CREATED ->
+                new DeploymentHealth.Health(
+                        DeploymentHealth.State.PROGRESSING,
+                        "waiting for the Deployment controller (0 of " + replicas + " replicas available)");
+            case UPDATED ->
+                new DeploymentHealth.Health(
+                        DeploymentHealth.State.PROGRESSING,
+                        "updating Deployment " + deployment.getMetadata().getName());
+            case HOLDS, RELABELED -> DeploymentHealth.of(deployment);
+        };
+    }
+
+    /**
+     * A new commit under Recreate: stop the other commits' seeds, delete their Deployments and Services
+     * of their own, and wait until the Deployments are gone.
+     */
+    private static void recreate(Observed o, StatusDraft draft, List<Action> actions) {
+        String commit = o.preview().getSpec().getCommit();
+        Observed.Children children = o.children();
+        for (Job job : children.seedJobs()) {
             if (!commit.equals(label(job)) && job.getMetadata().getDeletionTimestamp() == null) {
                 actions.add(new Delete(job, DeletionPropagation.BACKGROUND));
             }
         }
-        if (old.getMetadata().getDeletionTimestamp() == null) {
-            actions.add(new Delete(old, DeletionPropagation.FOREGROUND));
+        for (Service service : children.services()) {
+            if (!service.getMetadata().getName().equals(o.name())
+                    && service.getMetadata().getDeletionTimestamp() == null) {
+                actions.add(new Delete(service, DeletionPropagation.BACKGROUND));
+            }
         }
-        String message = "deleting the backend of commit " + PreviewNames.shortCommit(label(old))
-                + " before creating commit " + PreviewNames.shortCommit(commit);
+        List<String> old = new ArrayList<>();
+        for (Deployment d : children.deployments()) {
+            if (commit.equals(label(d))) continue;
+            old.add(PreviewNames.shortCommit(label(d)));
+            if (d.getMetadata().getDeletionTimestamp() == null) {
+                actions.add(new Delete(d, DeletionPropagation.FOREGROUND));
+            }
+        }
+        String message = "deleting the backend of commit " + String.join(", ", old) + " before creating commit "
+                + PreviewNames.shortCommit(commit);
         draft.condition(PROVISIONED, FALSE, Provisioned.RECREATING, message);
         draft.seedWaits("the seed runs again once the new backend is available");
         draft.condition(READY, FALSE, Provisioned.RECREATING, message);
@@ -193,7 +240,7 @@ final class Backend {
      * version holds what is wanted. A version already seen to hold the same {@code wanted} is neither
      * built nor compared again.
      */
-    private static <T extends HasMetadata> ChildState ensure(
+    static <T extends HasMetadata> ChildState ensure(
             Observed o, T actual, String wanted, Supplier<T> desired, List<Action> actions) {
         if (actual != null && wanted != null && o.verified().holds(actual, wanted)) {
             return ChildState.HOLDS;
@@ -209,7 +256,10 @@ final class Backend {
             return ChildState.HOLDS;
         }
         actions.add(new Update(want, actual, wanted, drift.get()));
-        return ChildState.UPDATED;
+        return drift.get().startsWith("metadata.")
+                        && ChildDrift.ofSpec(want, actual).isEmpty()
+                ? ChildState.RELABELED
+                : ChildState.UPDATED;
     }
 
     /**
@@ -218,7 +268,7 @@ final class Backend {
      * anything else as well must name it here, or a change to it would not reach a child that has not
      * changed since it was last verified.
      */
-    private static String wanted(PreviewDeployment preview, String... resolved) {
+    static String wanted(PreviewDeployment preview, String... resolved) {
         Long generation = preview.getMetadata().getGeneration();
         return generation == null
                 ? null

@@ -3,6 +3,7 @@ package dev.previews.lifecycle;
 import static dev.previews.api.Conditions.FALSE;
 import static dev.previews.api.Conditions.PROVISIONED;
 import static dev.previews.api.Conditions.READY;
+import static dev.previews.api.Conditions.ROLLED_OVER;
 import static dev.previews.api.Conditions.SEEDED;
 import static dev.previews.api.Conditions.SEED_FAILED;
 
@@ -12,6 +13,7 @@ import dev.previews.api.Conditions.Seed;
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
+import dev.previews.api.RolloverStatus;
 import dev.previews.lifecycle.Decision.Action;
 import dev.previews.lifecycle.Decision.Delete;
 import dev.previews.lifecycle.Decision.DeletePreview;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +44,9 @@ import java.util.stream.Stream;
  *       expired until a new commit;
  *   <li>spec validity, then the plan, then the branch, then a slot under the deployment limit: each
  *       stops here, keeping whatever runs already;
- *   <li>provisioning (a new commit first removes the old backend), then the seed.
+ *   <li>provisioning, then the seed; a new commit replaces the backend as its rollover says
+ *       ({@link Replacement}): Recreate removes the old backend first, BlueGreen starts and seeds the
+ *       new one beside it and switches ({@link BlueGreen}).
  * </ol>
  *
  * <p>A time that has passed is never scheduled again: the only wake-up is the expiry of a live
@@ -90,30 +95,71 @@ public final class Lifecycle {
 
         List<Action> actions = new ArrayList<>();
         List<Notice> notices = new ArrayList<>();
-        Timeline deployed = Backend.deployed(o, timeline);
-        ActivityStatus activity = Activity.next(preview, deployed.createdAt(), o.now());
+        Replacement replacement = Replacement.of(o, plan);
+        BlueGreen.Step rollover = null;
+        if (replacement.mode() == Replacement.Mode.BLUE_GREEN) {
+            rollover = BlueGreen.advance(o, check.resolved(), replacement, draft, actions, notices);
+            if (rollover == BlueGreen.Step.SWITCHED) {
+                replacement = replacement.switched(preview.getSpec().getCommit());
+            }
+        } else {
+            BlueGreen.settle(o, draft, replacement);
+        }
+        Timeline deployed = rollover == BlueGreen.Step.SWITCHED
+                ? timeline.startingAt(o.now())
+                : Backend.deployed(o, timeline, replacement);
+        ActivityStatus activity =
+                Activity.next(preview, Timeline.latest(deployed.createdAt(), rolloverStart(draft)), o.now());
         Instant lastActivity = Timeline.parse(activity.getAt());
-        Sleep sleep = Sleep.of(
-                plan,
-                lastActivity,
-                Backend.recreating(o) || Seeding.running(o),
-                Timeline.parse(draft.status().getSleepingSince()),
-                o.now());
+        boolean busy = switch (replacement.mode()) {
+            case RECREATE -> true;
+            case BLUE_GREEN -> rollover == BlueGreen.Step.UNDER_WAY;
+            case IN_PLACE -> Seeding.running(o);
+        };
+        Sleep sleep =
+                Sleep.of(plan, lastActivity, busy, Timeline.parse(draft.status().getSleepingSince()), o.now());
         Backend.Outcome backend =
-                Backend.provision(o, check.resolved(), plan, deployed, sleep, draft, actions, notices);
+                Backend.provision(o, check.resolved(), plan, replacement, deployed, sleep, draft, actions, notices);
         Instant wakeAt = future(backend.timeline().expiresAt(), o.now());
         if (backend.proceeds()) {
             draft.status().setActivity(activity);
             draft.status().setSleepingSince(sleep.asleep() ? Timestamps.format(sleep.since()) : null);
-            if (!sleep.asleep()) {
+            if (!sleep.asleep() && replacement.mode() == Replacement.Mode.IN_PLACE) {
                 Seeding.seed(o, check.resolved(), backend.timeline(), draft, actions);
             }
             draft.summarize();
             Instant warnAt = ExpiryWarning.report(plan, backend.timeline(), o.name(), draft, o.now());
             wakeAt = Sleep.later(o.now(), wakeAt, warnAt);
             wakeAt = Sleep.later(o.now(), wakeAt, Sleep.nextChange(plan, lastActivity, o.now()));
+            actions.addAll(leftovers(o, replacement, rollover));
         }
         return new Decision(draft.status(), actions, wakeAt, true, notices, null);
+    }
+
+    /** When the rollover under way started: a push is activity, though the deployment is the old one. */
+    private static Instant rolloverStart(StatusDraft draft) {
+        RolloverStatus next = draft.status().getNext();
+        return next == null ? null : Timeline.parse(next.getStartedAt());
+    }
+
+    /**
+     * What the backend no longer needs: in place, everything of other commits; during a rollover,
+     * everything but the two commits' (a failed one keeps only its seed Job, for its output).
+     */
+    private static List<Action> leftovers(Observed o, Replacement replacement, BlueGreen.Step rollover) {
+        String commit = o.preview().getSpec().getCommit();
+        if (replacement.mode() == Replacement.Mode.IN_PLACE) {
+            return Leftovers.of(o, Set.of(commit), Set.of(commit), Set.of(o.name()));
+        }
+        String serving = replacement.servingCommit();
+        if (rollover == BlueGreen.Step.FAILED) {
+            return Leftovers.of(o, Set.of(serving), Set.of(serving, commit), Set.of(o.name()));
+        }
+        return Leftovers.of(
+                o,
+                Set.of(serving, commit),
+                Set.of(serving, commit),
+                Set.of(o.name(), PreviewNames.commitName(o.name(), commit)));
     }
 
     /** The deployment's time ran out: the plan's expiry policy applies, whatever the preview's state. */
@@ -132,6 +178,8 @@ public final class Lifecycle {
         status.setUrl(null);
         status.setExternalUrl(null);
         status.setSeed(null);
+        status.setNext(null);
+        draft.removeCondition(ROLLED_OVER);
         String note = message + "; its workloads were deleted, push a new commit to provision it again";
         draft.condition(PROVISIONED, FALSE, Provisioned.EXPIRED, note);
         draft.condition(SEEDED, FALSE, Seed.EXPIRED, "the seeded data went with the expired backend");
@@ -148,7 +196,8 @@ public final class Lifecycle {
 
     private static List<Action> deleteChildren(Observed o) {
         Observed.Children c = o.children();
-        return Stream.concat(c.seedJobs().stream(), Stream.of(c.ingress(), c.service(), c.deployment()))
+        return Stream.of(c.seedJobs().stream(), Stream.of(c.ingress()), c.services().stream(), c.deployments().stream())
+                .flatMap(s -> s)
                 .filter(Objects::nonNull)
                 .filter(child -> child.getMetadata().getDeletionTimestamp() == null)
                 .<Action>map(child -> new Delete(child, DeletionPropagation.BACKGROUND))

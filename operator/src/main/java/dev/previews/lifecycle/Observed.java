@@ -4,6 +4,7 @@ import dev.previews.api.PreviewDeployment;
 import dev.previews.policy.Admission;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
+import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,9 +44,50 @@ public record Observed(
         }
     }
 
-    /** The preview's children as the informers' caches hold them (each null when absent). */
-    public record Children(Deployment deployment, Service service, Ingress ingress, List<Job> seedJobs) {
-        public static final Children NONE = new Children(null, null, null, List.of());
+    /**
+     * The preview's children as the informers' caches hold them: its backend Deployments (one, or two
+     * during a BlueGreen rollover), its Services (its own, and a rollover's per-commit one), its Ingress
+     * (null when absent) and its seed Jobs.
+     */
+    public record Children(List<Deployment> deployments, List<Service> services, Ingress ingress, List<Job> seedJobs) {
+        public static final Children NONE = new Children(List.of(), List.of(), null, List.of());
+
+        /** One Deployment and one Service at most (each null when absent). */
+        public static Children of(Deployment deployment, Service service, Ingress ingress, List<Job> seedJobs) {
+            return new Children(
+                    deployment == null ? List.of() : List.of(deployment),
+                    service == null ? List.of() : List.of(service),
+                    ingress,
+                    seedJobs);
+        }
+
+        /**
+         * The backend Deployment of a commit (null when none): one not being deleted when there is one,
+         * else the one on its way out.
+         */
+        public Deployment deployment(String commit) {
+            if (commit == null) return null;
+            Deployment leaving = null;
+            for (Deployment d : deployments) {
+                if (!commit.equals(commitOf(d))) continue;
+                if (d.getMetadata().getDeletionTimestamp() == null) return d;
+                leaving = d;
+            }
+            return leaving;
+        }
+
+        /** The Service of that name (null when absent). */
+        public Service service(String name) {
+            return services.stream()
+                    .filter(s -> name.equals(s.getMetadata().getName()))
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        static String commitOf(HasMetadata object) {
+            Map<String, String> labels = object.getMetadata().getLabels();
+            return labels == null ? null : labels.get(PreviewNames.LABEL_COMMIT);
+        }
     }
 
     /** The termination message of a seed Job's last pod ("" when there is none). */

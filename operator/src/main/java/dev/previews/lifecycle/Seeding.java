@@ -131,13 +131,13 @@ final class Seeding {
         return sameCommit ? seed : null;
     }
 
-    private static String finishedAt(SeedStatus recorded, SeedOutcome.Outcome outcome, Observed o) {
+    static String finishedAt(SeedStatus recorded, SeedOutcome.Outcome outcome, Observed o) {
         if (recorded != null && recorded.getFinishedAt() != null) return recorded.getFinishedAt();
         return outcome.finishedAt() != null ? outcome.finishedAt() : Timestamps.format(o.now());
     }
 
     /** The Job's reason and the last lines the seed printed (its container's termination message). */
-    private static String failureMessage(String jobName, SeedOutcome.Outcome outcome, String output) {
+    static String failureMessage(String jobName, SeedOutcome.Outcome outcome, String output) {
         String lines = SeedOutcome.lastLines(output);
         return "seed Job " + jobName + " failed (" + outcome.reason() + "): " + outcome.message()
                 + (lines.isEmpty() ? "; the seed printed nothing" : "; last output:\n" + lines);
@@ -147,7 +147,7 @@ final class Seeding {
         return seedStatus(seed.getJobName(), seed.getStartedAt(), seed.getFinishedAt(), seed.getMessage(), fingerprint);
     }
 
-    private static SeedStatus seedStatus(
+    static SeedStatus seedStatus(
             String jobName, String startedAt, String finishedAt, String message, String fingerprint) {
         SeedStatus seed = new SeedStatus(jobName, startedAt, finishedAt, message);
         seed.setFingerprint(fingerprint);

@@ -15,6 +15,7 @@ import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.policy.ConditionSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
+import java.util.ArrayList;
 
 /**
  * The status a decision builds: a copy of the one last written, for the preview's current generation.
@@ -42,6 +43,12 @@ final class StatusDraft {
         status.setConditions(ConditionSet.put(status.getConditions(), type, value, reason, message, generation, now));
     }
 
+    void removeCondition(String type) {
+        status.setConditions(new ArrayList<>(status.getConditions().stream()
+                .filter(c -> !type.equals(c.getType()))
+                .toList()));
+    }
+
     boolean isTrue(String type) {
         return status.isTrue(type);
     }
@@ -59,6 +66,7 @@ final class StatusDraft {
         status.setUrl(null);
         status.setExternalUrl(null);
         status.setSeed(null);
+        status.setNext(null);
     }
 
     void seedWaits(String message) {

@@ -32,8 +32,7 @@ record Timeline(Instant createdAt, Instant expiresAt, ExpiryPolicy policy, Expir
         PreviewDeployment preview = o.preview();
         PreviewDeploymentStatus current =
                 preview.getStatus() == null ? new PreviewDeploymentStatus() : preview.getStatus();
-        Instant created =
-                created(current, o.children().deployment(), preview.getSpec().getCommit());
+        Instant created = created(current, o.children(), preview.getSpec().getCommit());
         boolean live = created != null && current.getPhase() != Phase.Expired;
         Optional<Plan> plan = o.plan().plan();
         if (plan.isPresent()) {
@@ -63,22 +62,18 @@ record Timeline(Instant createdAt, Instant expiresAt, ExpiryPolicy policy, Expir
     }
 
     /**
-     * The earliest of the status's and the Deployment's createdAt; but a Deployment of the spec's commit
-     * that the status does not know yet (its status write was lost) has the only createdAt there is.
+     * The earliest of the status's createdAt and that of the serving commit's Deployment; but a
+     * Deployment of the spec's commit that the status does not know yet (its status write was lost)
+     * has the only createdAt there is. A BlueGreen rollover's incoming Deployment carries none until
+     * the switch.
      */
-    private static Instant created(PreviewDeploymentStatus current, Deployment deployment, String specCommit) {
+    private static Instant created(PreviewDeploymentStatus current, Observed.Children children, String specCommit) {
         Instant fromStatus = parse(current.getCreatedAt());
-        Instant fromDeployment = annotated(deployment);
-        String deployed = deployment == null || deployment.getMetadata().getLabels() == null
-                ? null
-                : deployment.getMetadata().getLabels().get(PreviewNames.LABEL_COMMIT);
-        if (fromDeployment != null
-                && deployed != null
-                && deployed.equals(specCommit)
-                && !deployed.equals(current.getCommit())) {
-            return fromDeployment;
+        Instant ofSpec = annotated(children.deployment(specCommit));
+        if (ofSpec != null && !specCommit.equals(current.getCommit())) {
+            return ofSpec;
         }
-        return earliest(fromStatus, fromDeployment);
+        return earliest(fromStatus, annotated(children.deployment(current.getCommit())));
     }
 
     /** The createdAt a Deployment carries, when it parses (a malformed one is ignored). */
@@ -105,6 +100,13 @@ record Timeline(Instant createdAt, Instant expiresAt, ExpiryPolicy policy, Expir
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** The later of two instants (either may be null). */
+    static Instant latest(Instant a, Instant b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return a.isAfter(b) ? a : b;
     }
 
     private static Instant earliest(Instant a, Instant b) {

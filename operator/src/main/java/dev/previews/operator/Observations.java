@@ -7,6 +7,7 @@ import dev.previews.policy.OperatorConfig;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.Timestamps;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -19,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,11 +70,11 @@ final class Observations {
     }
 
     Observed of(PreviewDeployment preview, Context<PreviewDeployment> context, Admission.Decision slot) {
-        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-        noteMalformedCreatedAt(deployment);
+        List<Deployment> deployments = sorted(context.getSecondaryResources(Deployment.class));
+        deployments.forEach(this::noteMalformedCreatedAt);
         Observed.Children children = new Observed.Children(
-                deployment,
-                context.getSecondaryResource(Service.class).orElse(null),
+                deployments,
+                sorted(context.getSecondaryResources(Service.class)),
                 context.getSecondaryResource(Ingress.class).orElse(null),
                 context.getSecondaryResources(Job.class).stream().toList());
         Optional<String> branchHolder = preview.getSpec() == null
@@ -92,6 +94,13 @@ final class Observations {
                 writer::holds,
                 config,
                 clock.instant());
+    }
+
+    /** By name: the same children give the same decision, whatever order the cache returns them in. */
+    private static <T extends HasMetadata> List<T> sorted(Set<T> children) {
+        return children.stream()
+                .sorted(Comparator.comparing(c -> c.getMetadata().getName()))
+                .toList();
     }
 
     /** A createdAt annotation that is no timestamp is ignored (the status's holds): one log line says so. */

@@ -3,10 +3,12 @@ package dev.previews.operator;
 import static dev.previews.api.Conditions.EXPIRING;
 import static dev.previews.api.Conditions.PROVISIONED;
 import static dev.previews.api.Conditions.READY;
+import static dev.previews.api.Conditions.ROLLED_OVER;
 import static dev.previews.api.Conditions.SEEDED;
 import static dev.previews.api.Conditions.SEED_FAILED;
 
 import dev.previews.api.Conditions.Provisioned;
+import dev.previews.api.Conditions.RolledOver;
 import dev.previews.api.Conditions.Seed;
 import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.operator.EventRecorder.Type;
@@ -72,9 +74,18 @@ public final class TransitionEvents {
         String oldJob = before == null || before.getSeed() == null
                 ? null
                 : before.getSeed().getJobName();
+        String oldNextJob = incomingSeedJob(before);
         String newJob = after.getSeed() == null ? null : after.getSeed().getJobName();
-        if (newJob != null && !newJob.equals(oldJob)) {
+        if (newJob != null && !newJob.equals(oldJob) && !newJob.equals(oldNextJob)) {
             notices.add(new Notice(Type.Normal, "SeedStarted", "seed Job " + newJob + " started"));
+        }
+        String newNextJob = incomingSeedJob(after);
+        if (newNextJob != null && !newNextJob.equals(oldNextJob)) {
+            notices.add(new Notice(
+                    Type.Normal,
+                    "SeedStarted",
+                    "seed Job " + newNextJob + " started against the backend of incoming commit "
+                            + after.getNext().getShortCommit()));
         }
         condition(after, SEEDED).ifPresent(c -> {
             if (Seed.SUCCEEDED.equals(c.getReason()) && moved(condition(before, SEEDED), c, false)) {
@@ -86,7 +97,23 @@ public final class TransitionEvents {
                 notices.add(new Notice(Type.Warning, "SeedFailed", c.getMessage()));
             }
         });
+        condition(after, ROLLED_OVER).ifPresent(c -> {
+            if (!moved(condition(before, ROLLED_OVER), c, false)) return;
+            switch (c.getReason()) {
+                case RolledOver.ROLLING_OVER -> notices.add(new Notice(Type.Normal, "RollingOver", c.getMessage()));
+                case RolledOver.SWITCHED -> notices.add(new Notice(Type.Normal, "RolledOver", c.getMessage()));
+                case RolledOver.SEED_FAILED, RolledOver.PROVISION_FAILED ->
+                    notices.add(new Notice(Type.Warning, "RolloverFailed", c.getMessage()));
+                default -> {}
+            }
+        });
         return notices;
+    }
+
+    private static String incomingSeedJob(PreviewDeploymentStatus status) {
+        return status == null || status.getNext() == null || status.getNext().getSeed() == null
+                ? null
+                : status.getNext().getSeed().getJobName();
     }
 
     /**

@@ -57,8 +57,13 @@ final class VerifiedChildren {
         }
     }
 
+    /** Forgets the children named like the preview, and those named after it and a commit. */
     void forget(ResourceID name) {
         seen.remove(name);
+        String prefix = name.getName() + "-";
+        seen.keySet()
+                .removeIf(id ->
+                        id.getName().startsWith(prefix) && id.getNamespace().equals(name.getNamespace()));
     }
 
     /** @param keep copies of the metadata, to be kept (a stamp only compared with is not kept) */

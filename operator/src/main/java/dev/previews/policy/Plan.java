@@ -1,15 +1,18 @@
 package dev.previews.policy;
 
+import dev.previews.api.Rollover;
 import java.time.Duration;
 
 /**
  * A plan: how long previews live and how much longer they may be extended, how many may run per
- * namespace, what expiry does, when a preview is warned of its expiry, and when it sleeps.
+ * namespace, what expiry does, when a preview is warned of its expiry, when it sleeps, and how a new
+ * commit replaces its backend by default.
  *
  * @param maxTtl the longest lifetime spec.ttl may ask for (at least {@code ttl})
  * @param warnBefore how long before its expiry a preview reports Expiring; null: never
  * @param sleepAfter how long a preview without activity keeps running; null: it never sleeps for that
  * @param awake hours outside which previews sleep; null: all the time
+ * @param rollover how a new commit replaces the backend of a preview whose spec.rollover is unset
  */
 public record Plan(
         String name,
@@ -19,27 +22,32 @@ public record Plan(
         Duration maxTtl,
         Duration warnBefore,
         Duration sleepAfter,
-        AwakeSchedule awake) {
+        AwakeSchedule awake,
+        Rollover rollover) {
 
     /** A plan that lives exactly its TTL, warns of nothing and never sleeps. */
     public Plan(String name, Duration ttl, int maxPreviews, ExpiryPolicy expiry) {
-        this(name, ttl, maxPreviews, expiry, ttl, null, null, null);
+        this(name, ttl, maxPreviews, expiry, ttl, null, null, null, Rollover.Recreate);
     }
 
     public Plan withMaxTtl(Duration longest) {
-        return new Plan(name, ttl, maxPreviews, expiry, longest, warnBefore, sleepAfter, awake);
+        return new Plan(name, ttl, maxPreviews, expiry, longest, warnBefore, sleepAfter, awake, rollover);
     }
 
     public Plan withWarnBefore(Duration warn) {
-        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warn, sleepAfter, awake);
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warn, sleepAfter, awake, rollover);
     }
 
     public Plan withSleepAfter(Duration idle) {
-        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, idle, awake);
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, idle, awake, rollover);
     }
 
     public Plan withAwake(AwakeSchedule hours) {
-        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, hours);
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, hours, rollover);
+    }
+
+    public Plan withRollover(Rollover strategy) {
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, awake, strategy);
     }
 
     /** Whether previews of this plan may sleep at all. */

@@ -1,6 +1,7 @@
 package dev.previews.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.previews.api.Rollover;
 import dev.previews.policy.ConfigLoader.ConfigException;
 import dev.previews.spec.Durations;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code plans} of the configuration file: each plan's TTL, limit and expiry policy, and
  * optionally how far its previews may be extended (maxTtl), when they are warned of their expiry
- * (warnBefore) and when they sleep (sleepAfter, awake). Every problem is one line naming the key.
+ * (warnBefore), when they sleep (sleepAfter, awake) and how a new commit replaces their backend
+ * (rollover). Every problem is one line naming the key.
  */
 final class PlanParser {
     private PlanParser() {}
@@ -21,7 +23,7 @@ final class PlanParser {
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Set<String> REQUIRED = Set.of("ttl", "maxPreviews", "expiry");
     private static final Set<String> KEYS =
-            Set.of("ttl", "maxPreviews", "expiry", "maxTtl", "warnBefore", "sleepAfter", "awake");
+            Set.of("ttl", "maxPreviews", "expiry", "maxTtl", "warnBefore", "sleepAfter", "awake", "rollover");
 
     static Map<String, Plan> plans(JsonNode node) throws ConfigException {
         ConfigLoader.object(node, "plans");
@@ -83,7 +85,16 @@ final class PlanParser {
                 throw new ConfigException(key + ".awake: " + ex.getMessage());
             }
         }
-        return new Plan(name, ttl, max.asInt(), policy, maxTtl, warnBefore, sleepAfter, awake);
+        Rollover rollover = Rollover.Recreate;
+        if (plan.has("rollover") && !plan.get("rollover").isNull()) {
+            String value = ConfigLoader.text(plan.get("rollover"), key + ".rollover");
+            try {
+                rollover = Rollover.valueOf(value);
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(key + ".rollover: '" + value + "' is not one of Recreate, BlueGreen");
+            }
+        }
+        return new Plan(name, ttl, max.asInt(), policy, maxTtl, warnBefore, sleepAfter, awake, rollover);
     }
 
     private static Duration duration(JsonNode plan, String key, String field) throws ConfigException {

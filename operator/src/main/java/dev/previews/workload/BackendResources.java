@@ -17,7 +17,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
 import java.util.List;
 import java.util.Map;
 
-/** The desired Deployment, Service and Ingress of a preview's backend. Pure functions. */
+/**
+ * The desired Deployment, Service and Ingress of a preview's backend, and the Deployment of a commit
+ * the spec no longer describes (a BlueGreen rollover's serving commit). Pure functions.
+ */
 public final class BackendResources {
     private BackendResources() {}
 
@@ -29,21 +32,36 @@ public final class BackendResources {
                 preview, image, createdAt, preview.getSpec().getBackend().replicasOrDefault());
     }
 
-    /** The Deployment at {@code replicas} (0 while the preview sleeps). */
+    /** The Deployment at {@code replicas} (0 while the preview sleeps), named after the preview. */
     public static Deployment deployment(PreviewDeployment preview, String image, String createdAt, int replicas) {
+        return deployment(preview, image, createdAt, replicas, DeploymentName.plain(preview));
+    }
+
+    /**
+     * The Deployment of the spec's commit at {@code replicas}, with the given name and selector shape.
+     *
+     * @param createdAt when its deployment was created (the annotation); null for a BlueGreen rollover's
+     *     incoming Deployment, whose deployment starts at the switch
+     */
+    public static Deployment deployment(
+            PreviewDeployment preview, String image, String createdAt, int replicas, DeploymentName name) {
         BackendSpec backend = preview.getSpec().getBackend();
         String commit = preview.getSpec().getCommit();
         var metadata = Ownership.metadata(
-                preview,
-                preview.getMetadata().getName(),
-                Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit));
-        metadata.setAnnotations(Map.of(PreviewNames.ANNOTATION_CREATED_AT, createdAt));
+                preview, name.name(), Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit));
+        if (createdAt != null) {
+            metadata.setAnnotations(Map.of(PreviewNames.ANNOTATION_CREATED_AT, createdAt));
+        }
+        Map<String, String> selector = Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT);
+        if (name.commitScoped()) {
+            selector.put(PreviewNames.LABEL_COMMIT, commit);
+        }
         return new DeploymentBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()
                 .withReplicas(replicas)
                 .withNewSelector()
-                .withMatchLabels(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT))
+                .withMatchLabels(selector)
                 .endSelector()
                 .withNewTemplate()
                 .withNewMetadata()
@@ -88,18 +106,25 @@ public final class BackendResources {
                 .build();
     }
 
+    /** The preview's Service, serving the spec's commit. */
     public static Service service(PreviewDeployment preview) {
+        return service(
+                preview, preview.getMetadata().getName(), preview.getSpec().getCommit());
+    }
+
+    /**
+     * A Service named {@code name} that selects the backend pods of {@code commit} only: the preview's
+     * own Service (the commit it serves), or a BlueGreen rollover's per-commit Service.
+     */
+    public static Service service(PreviewDeployment preview, String name, String commit) {
+        Map<String, String> selector = Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT);
+        selector.put(PreviewNames.LABEL_COMMIT, commit);
         return new ServiceBuilder()
                 .withMetadata(Ownership.metadata(
-                        preview,
-                        preview.getMetadata().getName(),
-                        Ownership.labels(
-                                preview,
-                                PreviewNames.BACKEND_COMPONENT,
-                                preview.getSpec().getCommit())))
+                        preview, name, Ownership.labels(preview, PreviewNames.BACKEND_COMPONENT, commit)))
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(Ownership.selector(preview, PreviewNames.BACKEND_COMPONENT))
+                .withSelector(selector)
                 .addNewPort()
                 .withName(PORT_NAME)
                 .withPort(SERVICE_PORT)

@@ -76,12 +76,27 @@ public final class ChildDrift {
                 return Optional.of("metadata." + field);
             }
         }
+        return spec(desired.getKind(), want, have);
+    }
+
+    /**
+     * Where the child's spec differs from what the preview wants, or empty when it holds: when only
+     * its metadata drifted, putting it back changes nothing its controller acts on.
+     */
+    public static Optional<String> ofSpec(HasMetadata desired, HasMetadata actual) {
+        return spec(
+                desired.getKind(),
+                Quantities.byValue(JSON.convertValue(desired, JsonNode.class)),
+                Quantities.byValue(JSON.convertValue(actual, JsonNode.class)));
+    }
+
+    private static Optional<String> spec(String kind, JsonNode want, JsonNode have) {
         JsonNode wantSpec = want.path("spec");
         JsonNode haveSpec = have.path("spec");
         if (!JsonSubset.contains(haveSpec, wantSpec)) {
             return Optional.of("spec");
         }
-        return switch (desired.getKind()) {
+        return switch (kind) {
             case "Deployment" -> deployment(wantSpec, haveSpec);
             case "Service" ->
                 extra("spec", wantSpec, haveSpec, SERVICE_DEFAULTS, SERVICE_ASSIGNED)

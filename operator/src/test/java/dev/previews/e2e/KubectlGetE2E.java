@@ -39,7 +39,7 @@ class KubectlGetE2E {
                     .forEach(c -> (c.get("priority").asInt() == 0 ? columns : wide)
                             .add(c.get("name").asText()));
             assertThat(columns).containsExactly("Name", "Branch", "Commit", "Phase", "URL", "Expires", "Age");
-            assertThat(wide).containsExactly("Plan", "Seeded", "External");
+            assertThat(wide).containsExactly("Plan", "Seeded", "External", "Next", "Rollover");
 
             assertThat(table.get("rows")).hasSize(1);
             List<String> cells = new ArrayList<>();

@@ -59,7 +59,7 @@ class LifecycleTableTest {
         PLAN_CHANGED(s -> s.plan("large")),
         PLAN_UNKNOWN(s -> s.plan("gold")),
         SLOT_FREES(s -> s.slot(true)),
-        CHILD_DELETED(s -> s.children(new Observed.Children(null, s.children.service(), null, List.of())));
+        CHILD_DELETED(s -> s.children(Observed.Children.of(null, s.service(), null, List.of())));
 
         final UnaryOperator<Scene> change;
 

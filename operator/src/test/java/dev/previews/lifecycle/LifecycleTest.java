@@ -67,7 +67,7 @@ class LifecycleTest {
     @Test
     void zeroReplicasIsScaledToZero_notReady() {
         Scene zero = Scene.ready().edit(p -> p.getSpec().getBackend().setReplicas(0));
-        Deployment scaled = zero.children.deployment();
+        Deployment scaled = zero.deployment();
         scaled.getSpec().setReplicas(0);
         scaled.getMetadata().setGeneration(2L);
         scaled.getStatus().setObservedGeneration(2L);
@@ -87,7 +87,7 @@ class LifecycleTest {
     void aLaterOrMalformedCreatedAtOnTheDeploymentMovesNothing() {
         for (String forged : List.of("2030-01-01T00:00:00Z", "garbage")) {
             Scene scene = Scene.ready();
-            scene.children.deployment().getMetadata().getAnnotations().put(PreviewNames.ANNOTATION_CREATED_AT, forged);
+            scene.deployment().getMetadata().getAnnotations().put(PreviewNames.ANNOTATION_CREATED_AT, forged);
 
             Decision d = scene.decide();
 

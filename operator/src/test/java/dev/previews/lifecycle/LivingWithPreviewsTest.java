@@ -144,9 +144,9 @@ class LivingWithPreviewsTest {
     void noSleepWhileTheSeedRuns() {
         Scene seeding = living(T0.plus(Duration.ofHours(13)))
                 .edit(Previews::withSeed)
-                .children(new Observed.Children(
-                        Scene.ready().children.deployment(),
-                        Scene.ready().children.service(),
+                .children(Observed.Children.of(
+                        Scene.ready().deployment(),
+                        Scene.ready().service(),
                         null,
                         List.of(new JobBuilder()
                                 .withNewMetadata()

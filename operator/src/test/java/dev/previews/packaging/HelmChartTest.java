@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.previews.api.Rollover;
 import dev.previews.ops.RunCommand;
 import dev.previews.policy.ConfigLoader;
 import dev.previews.policy.Plan;
@@ -206,7 +207,7 @@ class HelmChartTest {
     void aPlansExtensionWarningAndSleepReachTheConfigurationTheOperatorReads() throws Exception {
         List<GenericKubernetesResource> objects = ChartRendering.render("""
         plans:
-          starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, maxTtl: 10d, warnBefore: 1d, sleepAfter: 12h, awake: "Mon-Fri 07:00-20:00 Europe/Berlin"}
+          starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, maxTtl: 10d, warnBefore: 1d, sleepAfter: 12h, awake: "Mon-Fri 07:00-20:00 Europe/Berlin", rollover: BlueGreen}
         """);
         String config = Manifests.one(objects, ConfigMap.class).getData().get("config.yaml");
         Plan starter = ConfigLoader.parse(config).plan("starter").orElseThrow();
@@ -214,6 +215,7 @@ class HelmChartTest {
         assertThat(starter.warnBefore()).isEqualTo(Duration.ofDays(1));
         assertThat(starter.sleepAfter()).isEqualTo(Duration.ofHours(12));
         assertThat(starter.awake()).hasToString("Mon-Fri 07:00-20:00 Europe/Berlin");
+        assertThat(starter.rollover()).isEqualTo(Rollover.BlueGreen);
     }
 
     static Stream<Arguments> badValues() {

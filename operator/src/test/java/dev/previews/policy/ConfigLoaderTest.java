@@ -3,6 +3,7 @@ package dev.previews.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.previews.api.Rollover;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,8 @@ class ConfigLoaderTest {
                 "bad schedule        | 'plans: {starter: {ttl: 5d, awake: \"weekdays 9-5\", maxPreviews: 4, expiry: Delete}}' | is not a schedule",
                 "bad day             | 'plans: {starter: {ttl: 5d, awake: \"Mon-Fry 07:00-20:00\", maxPreviews: 4, expiry: Delete}}' | is not a day",
                 "bad zone            | 'plans: {starter: {ttl: 5d, awake: \"Mon-Fri 07:00-20:00 Mars/Olympus\", maxPreviews: 4, expiry: Delete}}' | is not a time zone",
-                "bad sleepAfter      | 'plans: {starter: {ttl: 5d, sleepAfter: soon, maxPreviews: 4, expiry: Delete}}' | plans.starter.sleepAfter:"
+                "bad sleepAfter      | 'plans: {starter: {ttl: 5d, sleepAfter: soon, maxPreviews: 4, expiry: Delete}}' | plans.starter.sleepAfter:",
+                "bad rollover        | 'plans: {starter: {ttl: 5d, rollover: Canary, maxPreviews: 4, expiry: Delete}}' | plans.starter.rollover: 'Canary' is not one of Recreate, BlueGreen"
             })
     void badFilesAreRefusedWithOneLineNamingTheKey(String what, String yaml, String expected) {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml))
@@ -91,6 +93,13 @@ class ConfigLoaderTest {
                         .maxTtl())
                 .as("maxTtl defaults to ttl")
                 .isEqualTo(Duration.ofDays(5));
+        assertThat(starter.rollover()).as("rollover defaults to Recreate").isEqualTo(Rollover.Recreate);
+        assertThat(ConfigLoader.parse(
+                                "plans: {starter: {ttl: 5d, maxPreviews: 1, expiry: Delete, rollover: BlueGreen}}")
+                        .plan("starter")
+                        .orElseThrow()
+                        .rollover())
+                .isEqualTo(Rollover.BlueGreen);
     }
 
     @Test

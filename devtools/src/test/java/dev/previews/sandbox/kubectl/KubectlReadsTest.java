@@ -31,7 +31,8 @@ class KubectlReadsTest extends SandboxForKubectl {
                                                 + " +http://feature-login.reads-get.svc.cluster.local +\\d{4}-\\d\\d-\\d\\dT\\S+Z +\\d+s"));
 
         assertThat(kubectl.run("get", "pd", "-n", "reads-get", "-o", "wide").out())
-                .containsPattern("NAME +BRANCH +COMMIT +PHASE +URL +EXPIRES +AGE +PLAN +SEEDED +EXTERNAL\n")
+                .containsPattern(
+                        "NAME +BRANCH +COMMIT +PHASE +URL +EXPIRES +AGE +PLAN +SEEDED +EXTERNAL +NEXT +ROLLOVER\n")
                 .containsPattern("feature-login +feature/login +3f2a9c1 +Ready +\\S+ +\\S+ +\\d+s +starter +True");
         assertThat(kubectl.run("get", "pd", "-A").out())
                 .containsPattern("NAMESPACE +NAME +BRANCH")

@@ -75,7 +75,18 @@ class KubectlFrontTest {
         assertThat(table.path("kind").asText()).isEqualTo("Table");
         assertThat(table.path("columnDefinitions").findValuesAsText("name"))
                 .containsExactly(
-                        "Name", "Branch", "Commit", "Phase", "URL", "Expires", "Age", "Plan", "Seeded", "External");
+                        "Name",
+                        "Branch",
+                        "Commit",
+                        "Phase",
+                        "URL",
+                        "Expires",
+                        "Age",
+                        "Plan",
+                        "Seeded",
+                        "External",
+                        "Next",
+                        "Rollover");
         JsonNode row = table.path("rows").get(0);
         assertThat(row.path("cells").get(0).asText()).isEqualTo("login");
         assertThat(row.path("cells").get(1).asText()).isEqualTo("feature/login");

@@ -4,6 +4,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.policy.Admission;
 import dev.previews.spec.Timestamps;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,6 +69,14 @@ public final class PreviewIndex {
     int presentIn(String namespace) {
         Set<String> uids = present.get(namespace);
         return uids == null ? 0 : uids.size();
+    }
+
+    /**
+     * Whether the informer's cache holds the preview: it holds every live preview, and drops one only
+     * when its deletion is seen.
+     */
+    boolean live(String namespace, String name) {
+        return cache.get(new ResourceID(name, namespace)).isPresent();
     }
 
     public List<PreviewDeployment> inNamespace(String namespace) {

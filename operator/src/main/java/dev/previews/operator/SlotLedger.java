@@ -48,7 +48,9 @@ final class SlotLedger {
             fill(ns, self.getMetadata().getNamespace());
             T decision = decide.apply(offer(ns, self, limit));
             String name = self.getMetadata().getName();
-            if (holds.apply(decision)) {
+            // a preview deleted while it was decided (from the object read before) holds nothing: its
+            // deletion may have been reconciled already, and nothing would free the slot again
+            if (holds.apply(decision) && index.live(self.getMetadata().getNamespace(), name)) {
                 ns.holders.add(name);
                 return new Settled<>(decision, false);
             }
@@ -88,6 +90,9 @@ final class SlotLedger {
         if (Math.max(index.presentIn(namespace), 1) + 1 <= limit) {
             return new Admission.Decision(true, ns.holders.size() + 1, limit, 0);
         }
+        // a full namespace: a holder the cache no longer has is gone, whether or not its deletion was
+        // reconciled (a slot must never stay with a preview that does not exist)
+        ns.holders.removeIf(holder -> !index.live(namespace, holder));
         List<Admission.Candidate> waiting = new ArrayList<>();
         for (PreviewDeployment p : index.inNamespace(namespace)) {
             if (!p.getMetadata().getName().equals(name) && PreviewIndex.waitsForSlot(p)) {

@@ -7,6 +7,7 @@ import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.policy.Admission;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -95,6 +96,34 @@ class SlotLedgerTest {
         assertThat(cache.reads).as("the ledger filled, and the full count").isEqualTo(2);
     }
 
+    @Test
+    void aPreviewDeletedWhileItWasDecidedHoldsNoSlot() {
+        PreviewDeployment first = cache.add(preview("team-a", "first"));
+        cache.add(preview("team-a", "second"));
+        assertThat(admit(first, 1).decision().admitted()).isTrue();
+        cache.delete(first);
+        assertThat(ledger.gone("team-a", "first")).isTrue();
+
+        // a reconcile of first under way when it was deleted decides after its deletion was reconciled
+        admit(first, 1);
+
+        assertThat(admit(preview("team-a", "second"), 1).decision().admitted())
+                .as("the slot first no longer holds")
+                .isTrue();
+    }
+
+    @Test
+    void aHolderTheCacheNoLongerHasIsGone_evenIfItsDeletionWasNeverReconciled() {
+        PreviewDeployment first = cache.add(preview("team-a", "first"));
+        cache.add(preview("team-a", "second"));
+        assertThat(admit(first, 1).decision().admitted()).isTrue();
+        assertThat(admit(preview("team-a", "second"), 1).decision().admitted()).isFalse();
+
+        cache.previews.remove(first); // the informer dropped it; no reconcile of its deletion came
+
+        assertThat(admit(preview("team-a", "second"), 1).decision().admitted()).isTrue();
+    }
+
     private static PreviewDeployment preview(String namespace, String name) {
         PreviewDeployment p = new PreviewDeployment();
         p.setMetadata(new ObjectMetaBuilder()
@@ -132,6 +161,10 @@ class SlotLedgerTest {
                     new Class<?>[] {IndexerResourceCache.class},
                     (self, method, args) -> switch (method.getName()) {
                         case "addIndexers" -> null;
+                        case "get" ->
+                            previews.stream()
+                                    .filter(p -> ResourceID.fromResource(p).equals(args[0]))
+                                    .findFirst();
                         case "byIndex" -> {
                             reads++;
                             yield previews.stream()

@@ -4,12 +4,14 @@ import java.time.Duration;
 
 /**
  * A plan: how long previews live and how much longer they may be extended, how many may run per
- * namespace, what expiry does, when a preview is warned of its expiry, and when it sleeps.
+ * namespace, what expiry does, when a preview is warned of its expiry, when it sleeps, and what its
+ * pods get when the preview does not say otherwise.
  *
  * @param maxTtl the longest lifetime spec.ttl may ask for (at least {@code ttl})
  * @param warnBefore how long before its expiry a preview reports Expiring; null: never
  * @param sleepAfter how long a preview without activity keeps running; null: it never sleeps for that
  * @param awake hours outside which previews sleep; null: all the time
+ * @param defaults merged under every preview's own pod settings ({@link PodDefaults#NONE}: none)
  */
 public record Plan(
         String name,
@@ -19,27 +21,36 @@ public record Plan(
         Duration maxTtl,
         Duration warnBefore,
         Duration sleepAfter,
-        AwakeSchedule awake) {
+        AwakeSchedule awake,
+        PodDefaults defaults) {
 
-    /** A plan that lives exactly its TTL, warns of nothing and never sleeps. */
+    public Plan {
+        defaults = defaults == null ? PodDefaults.NONE : defaults;
+    }
+
+    /** A plan that lives exactly its TTL, warns of nothing, never sleeps and has no defaults. */
     public Plan(String name, Duration ttl, int maxPreviews, ExpiryPolicy expiry) {
-        this(name, ttl, maxPreviews, expiry, ttl, null, null, null);
+        this(name, ttl, maxPreviews, expiry, ttl, null, null, null, PodDefaults.NONE);
     }
 
     public Plan withMaxTtl(Duration longest) {
-        return new Plan(name, ttl, maxPreviews, expiry, longest, warnBefore, sleepAfter, awake);
+        return new Plan(name, ttl, maxPreviews, expiry, longest, warnBefore, sleepAfter, awake, defaults);
     }
 
     public Plan withWarnBefore(Duration warn) {
-        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warn, sleepAfter, awake);
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warn, sleepAfter, awake, defaults);
     }
 
     public Plan withSleepAfter(Duration idle) {
-        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, idle, awake);
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, idle, awake, defaults);
     }
 
     public Plan withAwake(AwakeSchedule hours) {
-        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, hours);
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, hours, defaults);
+    }
+
+    public Plan withDefaults(PodDefaults podDefaults) {
+        return new Plan(name, ttl, maxPreviews, expiry, maxTtl, warnBefore, sleepAfter, awake, podDefaults);
     }
 
     /** Whether previews of this plan may sleep at all. */

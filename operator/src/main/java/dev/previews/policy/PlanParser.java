@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code plans} of the configuration file: each plan's TTL, limit and expiry policy, and
  * optionally how far its previews may be extended (maxTtl), when they are warned of their expiry
- * (warnBefore) and when they sleep (sleepAfter, awake). Every problem is one line naming the key.
+ * (warnBefore), when they sleep (sleepAfter, awake) and the defaults of their pods (defaults, see
+ * {@link PodDefaultsParser}). Every problem is one line naming the key.
  */
 final class PlanParser {
     private PlanParser() {}
@@ -21,7 +22,7 @@ final class PlanParser {
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Set<String> REQUIRED = Set.of("ttl", "maxPreviews", "expiry");
     private static final Set<String> KEYS =
-            Set.of("ttl", "maxPreviews", "expiry", "maxTtl", "warnBefore", "sleepAfter", "awake");
+            Set.of("ttl", "maxPreviews", "expiry", "maxTtl", "warnBefore", "sleepAfter", "awake", "defaults");
 
     static Map<String, Plan> plans(JsonNode node) throws ConfigException {
         ConfigLoader.object(node, "plans");
@@ -83,7 +84,8 @@ final class PlanParser {
                 throw new ConfigException(key + ".awake: " + ex.getMessage());
             }
         }
-        return new Plan(name, ttl, max.asInt(), policy, maxTtl, warnBefore, sleepAfter, awake);
+        PodDefaults defaults = PodDefaultsParser.parse(plan.get("defaults"), key + ".defaults");
+        return new Plan(name, ttl, max.asInt(), policy, maxTtl, warnBefore, sleepAfter, awake, defaults);
     }
 
     private static Duration duration(JsonNode plan, String key, String field) throws ConfigException {

@@ -16,6 +16,7 @@ import dev.previews.lifecycle.Decision.Notice;
 import dev.previews.lifecycle.Decision.Update;
 import dev.previews.lifecycle.Decision.Verify;
 import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.Durations;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
@@ -106,11 +107,12 @@ final class Backend {
         }
 
         int replicas = sleep.asleep() ? 0 : preview.getSpec().getBackend().replicasOrDefault();
+        PodDefaults defaults = plan.defaults();
         ChildState backend = ensure(
                 o,
                 deployment,
-                wanted(preview, resolved.image(), createdAt, String.valueOf(replicas)),
-                () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas),
+                wanted(preview, resolved.image(), createdAt, String.valueOf(replicas), defaults.key()),
+                () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas, defaults),
                 actions);
         ensure(o, o.children().service(), wanted(preview), () -> BackendResources.service(preview), actions);
         if (resolved.host() != null) {

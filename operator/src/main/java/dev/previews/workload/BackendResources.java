@@ -2,6 +2,7 @@ package dev.previews.workload;
 
 import dev.previews.api.BackendSpec;
 import dev.previews.api.PreviewDeployment;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -26,11 +27,15 @@ public final class BackendResources {
 
     public static Deployment deployment(PreviewDeployment preview, String image, String createdAt) {
         return deployment(
-                preview, image, createdAt, preview.getSpec().getBackend().replicasOrDefault());
+                preview, image, createdAt, preview.getSpec().getBackend().replicasOrDefault(), PodDefaults.NONE);
     }
 
-    /** The Deployment at {@code replicas} (0 while the preview sleeps). */
-    public static Deployment deployment(PreviewDeployment preview, String image, String createdAt, int replicas) {
+    /**
+     * The Deployment at {@code replicas} (0 while the preview sleeps), its pod with the plan's
+     * {@code defaults} merged under the preview's own settings.
+     */
+    public static Deployment deployment(
+            PreviewDeployment preview, String image, String createdAt, int replicas, PodDefaults defaults) {
         BackendSpec backend = preview.getSpec().getBackend();
         String commit = preview.getSpec().getCommit();
         var metadata = Ownership.metadata(
@@ -52,13 +57,16 @@ public final class BackendResources {
                 .withNewSpec()
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(RestrictedPodSecurity.pod())
+                .withImagePullSecrets(
+                        emptyToNull(defaults.imagePullSecrets(preview.getSpec().getImagePullSecrets())))
                 .withContainers(new ContainerBuilder()
                         .withName("backend")
                         .withImage(image)
                         .withCommand(emptyToNull(backend.getCommand()))
                         .withArgs(emptyToNull(backend.getArgs()))
-                        .withEnv(emptyToNull(backend.getEnv()))
-                        .withResources(backend.getResources())
+                        .withEnv(emptyToNull(defaults.env(backend.getEnv(), List.of())))
+                        .withEnvFrom(emptyToNull(defaults.envFrom(backend.getEnvFrom())))
+                        .withResources(defaults.resources(backend.getResources()))
                         .addNewPort()
                         .withName(PORT_NAME)
                         .withContainerPort(backend.portOrDefault())

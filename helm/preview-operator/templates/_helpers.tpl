@@ -63,7 +63,8 @@ plans:
     {{- with $plan.maxTtl }}, maxTtl: {{ . }}{{ end }}
     {{- with $plan.warnBefore }}, warnBefore: {{ . }}{{ end }}
     {{- with $plan.sleepAfter }}, sleepAfter: {{ . }}{{ end }}
-    {{- with $plan.awake }}, awake: {{ . | quote }}{{ end }}}
+    {{- with $plan.awake }}, awake: {{ . | quote }}{{ end }}
+    {{- with $plan.defaults }}, defaults: {{ toJson . }}{{ end }}}
 {{- end }}
 defaultPlan: {{ .Values.defaultPlan }}
 {{- with .Values.ingress.hostTemplate }}

@@ -99,6 +99,7 @@ public record PodDefaults(
      * made from, so that a change of the defaults reaches a child verified before it.
      */
     public String key() {
+        if (equals(NONE)) return "none";
         Map<String, Object> canonical = new TreeMap<>();
         canonical.put("env", env);
         canonical.put("envFrom", envFrom);

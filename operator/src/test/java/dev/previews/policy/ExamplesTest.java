@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ExamplesTest {
     @Test
     void examplePreviewsPassTheSpecCheck() throws Exception {
-        for (String file : new String[] {"preview.yaml", "preview-with-ingress.yaml"}) {
+        for (String file : new String[] {"preview.yaml", "preview-with-ingress.yaml", "preview-private.yaml"}) {
             PreviewDeployment p = Serialization.unmarshal(
                     Files.readString(Repository.path("examples", file)), PreviewDeployment.class);
             p.getMetadata().setNamespace("team-a");

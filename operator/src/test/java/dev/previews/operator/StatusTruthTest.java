@@ -186,14 +186,10 @@ class StatusTruthTest {
         PreviewDeployment alpha = preview("tie", "alpha", "feature/tie");
         cluster.create(alpha);
         // created in the same second: the mock keeps the timestamp it is given on an update
-        cluster.client()
-                .resources(PreviewDeployment.class)
-                .inNamespace("tie")
-                .withName("alpha")
-                .edit(a -> {
-                    a.getMetadata().setCreationTimestamp(zulu.getMetadata().getCreationTimestamp());
-                    return a;
-                });
+        cluster.edit("tie", "alpha", a -> {
+            a.getMetadata().setCreationTimestamp(zulu.getMetadata().getCreationTimestamp());
+            return a;
+        });
         assertThat(cluster.get("tie", "alpha").getMetadata().getCreationTimestamp())
                 .isEqualTo(zulu.getMetadata().getCreationTimestamp());
 

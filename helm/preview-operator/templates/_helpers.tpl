@@ -64,7 +64,8 @@ plans:
     {{- with $plan.warnBefore }}, warnBefore: {{ . }}{{ end }}
     {{- with $plan.sleepAfter }}, sleepAfter: {{ . }}{{ end }}
     {{- with $plan.awake }}, awake: {{ . | quote }}{{ end }}
-    {{- with $plan.rollover }}, rollover: {{ . }}{{ end }}}
+    {{- with $plan.rollover }}, rollover: {{ . }}{{ end }}
+    {{- with $plan.defaults }}, defaults: {{ toJson . }}{{ end }}}
 {{- end }}
 defaultPlan: {{ .Values.defaultPlan }}
 {{- with .Values.ingress.hostTemplate }}

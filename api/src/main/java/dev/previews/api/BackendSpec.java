@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
@@ -43,6 +44,10 @@ public class BackendSpec {
 
     @JsonPropertyDescription("Environment variables of the backend container.")
     private List<EnvVar> env;
+
+    @JsonPropertyDescription(
+            "Environment of the backend container taken whole from ConfigMaps (configMapRef) and Secrets (secretRef), each with an optional prefix; optional: true starts the pod without a missing one. The operator passes the references on and never reads them; env wins over envFrom, and a later source over an earlier one.")
+    private List<EnvFromSource> envFrom;
 
     @JsonPropertyDescription("Compute resources (requests and limits) of the backend container.")
     private ResourceRequirements resources;
@@ -98,6 +103,14 @@ public class BackendSpec {
         this.env = env;
     }
 
+    public List<EnvFromSource> getEnvFrom() {
+        return envFrom;
+    }
+
+    public void setEnvFrom(List<EnvFromSource> envFrom) {
+        this.envFrom = envFrom;
+    }
+
     public ResourceRequirements getResources() {
         return resources;
     }
@@ -138,6 +151,7 @@ public class BackendSpec {
                 && Objects.equals(command, b.command)
                 && Objects.equals(args, b.args)
                 && Objects.equals(env, b.env)
+                && Objects.equals(envFrom, b.envFrom)
                 && Objects.equals(resources, b.resources)
                 && Objects.equals(replicas, b.replicas)
                 && Objects.equals(readinessPath, b.readinessPath);
@@ -145,6 +159,6 @@ public class BackendSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(image, port, command, args, env, resources, replicas, readinessPath);
+        return Objects.hash(image, port, command, args, env, envFrom, resources, replicas, readinessPath);
     }
 }

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import java.util.List;
 import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,6 +32,10 @@ public class PreviewDeploymentSpec {
     @JsonPropertyDescription(
             "Optional seed run as a Job once the backend is provisioned, once per commit. Absent: the preview counts as seeded.")
     private SeedSpec seed;
+
+    @JsonPropertyDescription(
+            "Secrets of type kubernetes.io/dockerconfigjson in the preview's namespace to pull the backend and seed images with. The operator passes the names on and never reads the Secrets.")
+    private List<LocalObjectReference> imagePullSecrets;
 
     @Pattern("^([0-9]+[mhd])+$")
     @JsonPropertyDescription(
@@ -76,6 +82,14 @@ public class PreviewDeploymentSpec {
         this.seed = seed;
     }
 
+    public List<LocalObjectReference> getImagePullSecrets() {
+        return imagePullSecrets;
+    }
+
+    public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+        this.imagePullSecrets = imagePullSecrets;
+    }
+
     public String getTtl() {
         return ttl;
     }
@@ -107,6 +121,7 @@ public class PreviewDeploymentSpec {
                 && Objects.equals(commit, s.commit)
                 && Objects.equals(backend, s.backend)
                 && Objects.equals(seed, s.seed)
+                && Objects.equals(imagePullSecrets, s.imagePullSecrets)
                 && Objects.equals(ttl, s.ttl)
                 && Objects.equals(ingress, s.ingress)
                 && rollover == s.rollover;
@@ -114,6 +129,6 @@ public class PreviewDeploymentSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(branch, commit, backend, seed, ttl, ingress, rollover);
+        return Objects.hash(branch, commit, backend, seed, imagePullSecrets, ttl, ingress, rollover);
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,10 @@ public class SeedSpec {
     @JsonPropertyDescription(
             "Environment of the seed container, in addition to PREVIEW_URL, PREVIEW_NAME, PREVIEW_NAMESPACE, PREVIEW_BRANCH and PREVIEW_COMMIT.")
     private List<EnvVar> env;
+
+    @JsonPropertyDescription(
+            "Compute resources (requests and limits) of the seed container. A change runs the seed again, as any change of the seed does.")
+    private ResourceRequirements resources;
 
     @Default("0")
     @Min(0)
@@ -74,6 +79,14 @@ public class SeedSpec {
         this.env = env;
     }
 
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
     public Integer getBackoffLimit() {
         return backoffLimit;
     }
@@ -105,12 +118,13 @@ public class SeedSpec {
                 && Objects.equals(command, s.command)
                 && Objects.equals(args, s.args)
                 && Objects.equals(env, s.env)
+                && Objects.equals(resources, s.resources)
                 && Objects.equals(backoffLimit, s.backoffLimit)
                 && Objects.equals(activeDeadlineSeconds, s.activeDeadlineSeconds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(image, command, args, env, backoffLimit, activeDeadlineSeconds);
+        return Objects.hash(image, command, args, env, resources, backoffLimit, activeDeadlineSeconds);
     }
 }

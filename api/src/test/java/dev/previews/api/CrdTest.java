@@ -77,7 +77,16 @@ class CrdTest {
         assertThat(backend.getProperties().get("replicas").getDefault().asInt()).isEqualTo(1);
         assertThat(backend.getProperties())
                 .doesNotContainKeys("securityContext", "hostNetwork", "volumes", "privileged");
+        assertThat(backend.getProperties().get("envFrom").getItems().getSchema().getProperties())
+                .containsOnlyKeys("configMapRef", "secretRef", "prefix");
+        assertThat(spec.getProperties()
+                        .get("imagePullSecrets")
+                        .getItems()
+                        .getSchema()
+                        .getProperties())
+                .containsOnlyKeys("name");
         JSONSchemaProps seed = spec.getProperties().get("seed");
+        assertThat(seed.getProperties().get("resources").getProperties()).containsKeys("requests", "limits");
         assertThat(seed.getProperties().get("backoffLimit").getDefault().asInt())
                 .isZero();
         assertThat(seed.getProperties()

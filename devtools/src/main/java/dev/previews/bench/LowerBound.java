@@ -15,6 +15,7 @@ import dev.previews.operator.EventRecorder;
 import dev.previews.operator.StatusWrite;
 import dev.previews.operator.TransitionEvents;
 import dev.previews.policy.ConditionSet;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
 import dev.previews.spec.Timestamps;
@@ -182,9 +183,10 @@ final class LowerBound {
                 .build());
         client.resource(deployment).update();
 
-        var container = SeedJobs.container(preview, resolved.seedImage(), url);
+        var container = SeedJobs.container(preview, resolved.seedImage(), url, PodDefaults.NONE);
         String fingerprint = SeedJobs.fingerprint(preview, resolved.seedImage());
-        Job job = client.resource(SeedJobs.job(preview, container, fingerprint)).create();
+        Job job = client.resource(SeedJobs.job(preview, container, fingerprint, PodDefaults.NONE))
+                .create();
         status = client.getKubernetesSerialization().clone(status);
         status.setConditions(ConditionSet.put(
                 status.getConditions(),

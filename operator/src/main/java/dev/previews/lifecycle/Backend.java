@@ -17,6 +17,7 @@ import dev.previews.lifecycle.Decision.Notice;
 import dev.previews.lifecycle.Decision.Update;
 import dev.previews.lifecycle.Decision.Verify;
 import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.Durations;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
@@ -119,11 +120,12 @@ final class Backend {
                     : Replacement.strategy(preview, plan) == Rollover.BlueGreen
                             ? DeploymentName.ofCommit(preview, commit)
                             : DeploymentName.plain(preview);
+            PodDefaults defaults = plan.defaults();
             backend = ensure(
                     o,
                     deployment,
-                    wanted(preview, resolved.image(), createdAt, String.valueOf(replicas), name.name()),
-                    () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas, name),
+                    wanted(preview, resolved.image(), createdAt, String.valueOf(replicas), name.name(), defaults.key()),
+                    () -> BackendResources.deployment(preview, resolved.image(), createdAt, replicas, name, defaults),
                     actions);
         } else {
             backend = ensure(

@@ -17,6 +17,8 @@ import dev.previews.lifecycle.Decision.Action;
 import dev.previews.lifecycle.Decision.Create;
 import dev.previews.lifecycle.Decision.Delete;
 import dev.previews.lifecycle.Decision.Notice;
+import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
 import dev.previews.spec.Timestamps;
@@ -67,7 +69,7 @@ final class BlueGreen {
         String commit = preview.getSpec().getCommit();
         String serving = PreviewNames.shortCommit(replacement.servingCommit());
         PreviewDeploymentStatus status = draft.status();
-        String attempt = attempt(preview, resolved);
+        String attempt = attempt(preview, resolved, defaults(o));
         RolloverStatus next = status.getNext();
         if (next == null || !commit.equals(next.getCommit()) || !attempt.equals(next.getAttempt())) {
             if (next != null && !next.failed() && !commit.equals(next.getCommit())) {
@@ -90,8 +92,14 @@ final class BlueGreen {
         ChildState state = Backend.ensure(
                 o,
                 incoming,
-                Backend.wanted(preview, "incoming", resolved.image(), String.valueOf(replicas), name.name()),
-                () -> BackendResources.deployment(preview, resolved.image(), null, replicas, name),
+                Backend.wanted(
+                        preview,
+                        "incoming",
+                        resolved.image(),
+                        String.valueOf(replicas),
+                        name.name(),
+                        defaults(o).key()),
+                () -> BackendResources.deployment(preview, resolved.image(), null, replicas, name, defaults(o)),
                 actions);
         String serviceName = PreviewNames.commitName(o.name(), commit);
         Backend.ensure(
@@ -145,9 +153,13 @@ final class BlueGreen {
                             && j.getMetadata().getDeletionTimestamp() == null
                             && SeedOutcome.of(j).state() == SeedOutcome.State.RUNNING)
                     .forEach(j -> actions.add(new Delete(j, DeletionPropagation.BACKGROUND)));
+            PodDefaults defaults = defaults(o);
             actions.add(new Create(
                     SeedJobs.job(
-                            preview, SeedJobs.container(preview, resolved.seedImage(), next.getUrl()), fingerprint),
+                            preview,
+                            SeedJobs.container(preview, resolved.seedImage(), next.getUrl(), defaults),
+                            fingerprint,
+                            defaults),
                     null));
             next.setSeed(Seeding.seedStatus(jobName, Timestamps.format(o.now()), null, null, fingerprint));
             next.setPhase(RolloverPhase.Seeding);
@@ -182,6 +194,10 @@ final class BlueGreen {
                 return fail(o, draft, next, RolloverPhase.SeedFailed, outcome.reason(), message, serving);
             }
         }
+    }
+
+    private static PodDefaults defaults(Observed o) {
+        return o.plan().plan().map(Plan::defaults).orElse(PodDefaults.NONE);
     }
 
     private static RolloverStatus started(Observed o, String commit, String attempt) {
@@ -276,14 +292,14 @@ final class BlueGreen {
     }
 
     /**
-     * What an attempt runs: the commit, the backend and the seed. A failed attempt is not tried again
-     * until one of them changes (a new commit, a fixed image or seed, a reseed).
+     * What an attempt runs: the commit, the backend, the seed and the plan's pod defaults. A failed attempt
+     * is not tried again until one of them changes (a new commit, a fixed image, seed or default, a reseed).
      */
-    static String attempt(PreviewDeployment preview, SpecCheck.Resolved resolved) {
+    static String attempt(PreviewDeployment preview, SpecCheck.Resolved resolved, PodDefaults defaults) {
         String seed = preview.getSpec().getSeed() == null ? "-" : SeedJobs.fingerprint(preview, resolved.seedImage());
         return PreviewNames.shortHash(
                 preview.getSpec().getCommit() + "\n" + resolved.image() + "\n"
-                        + JSON.asJson(preview.getSpec().getBackend()) + "\n" + seed,
+                        + JSON.asJson(preview.getSpec().getBackend()) + "\n" + seed + "\n" + defaults.key(),
                 8);
     }
 }

@@ -13,6 +13,8 @@ import dev.previews.api.SeedStatus;
 import dev.previews.lifecycle.Decision.Action;
 import dev.previews.lifecycle.Decision.Create;
 import dev.previews.lifecycle.Decision.Delete;
+import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
 import dev.previews.spec.Timestamps;
@@ -68,9 +70,13 @@ final class Seeding {
             jobs.stream()
                     .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
                     .forEach(j -> actions.add(new Delete(j, DeletionPropagation.BACKGROUND)));
+            PodDefaults defaults = o.plan().plan().map(Plan::defaults).orElse(PodDefaults.NONE);
             actions.add(new Create(
                     SeedJobs.job(
-                            preview, SeedJobs.container(preview, resolved.seedImage(), status.getUrl()), fingerprint),
+                            preview,
+                            SeedJobs.container(preview, resolved.seedImage(), status.getUrl(), defaults),
+                            fingerprint,
+                            defaults),
                     null));
             status.setSeed(seedStatus(jobName, Timestamps.format(o.now()), null, null, fingerprint));
             draft.condition(SEEDED, FALSE, Seed.SEEDING, "seed Job " + jobName + " is running");

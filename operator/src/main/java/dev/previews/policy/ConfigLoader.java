@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <pre>
  * plans:                      # absent: starter 5d/40/Delete and professional 14d/300/Delete
- *   starter: {ttl: 5d, maxPreviews: 40, expiry: Delete}   # and optionally maxTtl, warnBefore, sleepAfter, awake
+ *   starter: {ttl: 5d, maxPreviews: 40, expiry: Delete}   # and optionally maxTtl, warnBefore, sleepAfter, awake,
+ *                                                          # defaults (see PodDefaultsParser)
  * defaultPlan: starter        # absent: starter
  * ingress:
  *   hostTemplate: "{{name}}.{{namespace}}.previews.example.com"

@@ -14,16 +14,17 @@ import java.util.regex.Pattern;
 /**
  * The {@code plans} of the configuration file: each plan's TTL, limit and expiry policy, and
  * optionally how far its previews may be extended (maxTtl), when they are warned of their expiry
- * (warnBefore), when they sleep (sleepAfter, awake) and how a new commit replaces their backend
- * (rollover). Every problem is one line naming the key.
+ * (warnBefore), when they sleep (sleepAfter, awake), how a new commit replaces their backend
+ * (rollover) and the defaults of their pods (defaults, see {@link PodDefaultsParser}). Every problem
+ * is one line naming the key.
  */
 final class PlanParser {
     private PlanParser() {}
 
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Set<String> REQUIRED = Set.of("ttl", "maxPreviews", "expiry");
-    private static final Set<String> KEYS =
-            Set.of("ttl", "maxPreviews", "expiry", "maxTtl", "warnBefore", "sleepAfter", "awake", "rollover");
+    private static final Set<String> KEYS = Set.of(
+            "ttl", "maxPreviews", "expiry", "maxTtl", "warnBefore", "sleepAfter", "awake", "rollover", "defaults");
 
     static Map<String, Plan> plans(JsonNode node) throws ConfigException {
         ConfigLoader.object(node, "plans");
@@ -85,6 +86,7 @@ final class PlanParser {
                 throw new ConfigException(key + ".awake: " + ex.getMessage());
             }
         }
+        PodDefaults defaults = PodDefaultsParser.parse(plan.get("defaults"), key + ".defaults");
         Rollover rollover = Rollover.Recreate;
         if (plan.has("rollover") && !plan.get("rollover").isNull()) {
             String value = ConfigLoader.text(plan.get("rollover"), key + ".rollover");
@@ -94,7 +96,7 @@ final class PlanParser {
                 throw new ConfigException(key + ".rollover: '" + value + "' is not one of Recreate, BlueGreen");
             }
         }
-        return new Plan(name, ttl, max.asInt(), policy, maxTtl, warnBefore, sleepAfter, awake, rollover);
+        return new Plan(name, ttl, max.asInt(), policy, maxTtl, warnBefore, sleepAfter, awake, rollover, defaults);
     }
 
     private static Duration duration(JsonNode plan, String key, String field) throws ConfigException {

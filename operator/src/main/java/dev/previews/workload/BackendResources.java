@@ -2,6 +2,7 @@ package dev.previews.workload;
 
 import dev.previews.api.BackendSpec;
 import dev.previews.api.PreviewDeployment;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -27,24 +28,32 @@ public final class BackendResources {
     public static final String PORT_NAME = "http";
     public static final int SERVICE_PORT = 80;
 
+    /** The Deployment of the spec's commit, named after the preview, at its replicas, without plan defaults. */
     public static Deployment deployment(PreviewDeployment preview, String image, String createdAt) {
         return deployment(
-                preview, image, createdAt, preview.getSpec().getBackend().replicasOrDefault());
-    }
-
-    /** The Deployment at {@code replicas} (0 while the preview sleeps), named after the preview. */
-    public static Deployment deployment(PreviewDeployment preview, String image, String createdAt, int replicas) {
-        return deployment(preview, image, createdAt, replicas, DeploymentName.plain(preview));
+                preview,
+                image,
+                createdAt,
+                preview.getSpec().getBackend().replicasOrDefault(),
+                DeploymentName.plain(preview),
+                PodDefaults.NONE);
     }
 
     /**
-     * The Deployment of the spec's commit at {@code replicas}, with the given name and selector shape.
+     * The Deployment of the spec's commit at {@code replicas} (0 while the preview sleeps), with the given
+     * name and selector shape, its pod with the plan's {@code defaults} merged under the preview's own
+     * settings.
      *
      * @param createdAt when its deployment was created (the annotation); null for a BlueGreen rollover's
      *     incoming Deployment, whose deployment starts at the switch
      */
     public static Deployment deployment(
-            PreviewDeployment preview, String image, String createdAt, int replicas, DeploymentName name) {
+            PreviewDeployment preview,
+            String image,
+            String createdAt,
+            int replicas,
+            DeploymentName name,
+            PodDefaults defaults) {
         BackendSpec backend = preview.getSpec().getBackend();
         String commit = preview.getSpec().getCommit();
         var metadata = Ownership.metadata(
@@ -70,13 +79,16 @@ public final class BackendResources {
                 .withNewSpec()
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(RestrictedPodSecurity.pod())
+                .withImagePullSecrets(
+                        emptyToNull(defaults.imagePullSecrets(preview.getSpec().getImagePullSecrets())))
                 .withContainers(new ContainerBuilder()
                         .withName("backend")
                         .withImage(image)
                         .withCommand(emptyToNull(backend.getCommand()))
                         .withArgs(emptyToNull(backend.getArgs()))
-                        .withEnv(emptyToNull(backend.getEnv()))
-                        .withResources(backend.getResources())
+                        .withEnv(emptyToNull(defaults.env(backend.getEnv(), List.of())))
+                        .withEnvFrom(emptyToNull(defaults.envFrom(backend.getEnvFrom())))
+                        .withResources(defaults.resources(backend.getResources()))
                         .addNewPort()
                         .withName(PORT_NAME)
                         .withContainerPort(backend.portOrDefault())

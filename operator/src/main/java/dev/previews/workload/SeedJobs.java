@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.SeedSpec;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -28,8 +29,11 @@ public final class SeedJobs {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .build();
 
-    /** The seed container the Job would run now. */
-    public static Container container(PreviewDeployment preview, String seedImage, String url) {
+    /**
+     * The seed container the Job would run now, with the plan's {@code defaults} merged under the
+     * seed's own settings (a default variable never replaces one the operator sets).
+     */
+    public static Container container(PreviewDeployment preview, String seedImage, String url, PodDefaults defaults) {
         SeedSpec seed = preview.getSpec().getSeed();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("PREVIEW_URL", url, null));
@@ -37,15 +41,16 @@ public final class SeedJobs {
         env.add(new EnvVar("PREVIEW_NAMESPACE", preview.getMetadata().getNamespace(), null));
         env.add(new EnvVar("PREVIEW_BRANCH", preview.getSpec().getBranch(), null));
         env.add(new EnvVar("PREVIEW_COMMIT", preview.getSpec().getCommit(), null));
-        if (seed.getEnv() != null) {
-            env.addAll(seed.getEnv());
-        }
+        List<String> operators = env.stream().map(EnvVar::getName).toList();
+        env.addAll(Objects.requireNonNullElse(defaults.env(seed.getEnv(), operators), List.of()));
         return new ContainerBuilder()
                 .withName("seed")
                 .withImage(seedImage)
                 .withCommand(BackendResources.emptyToNull(seed.getCommand()))
                 .withArgs(BackendResources.emptyToNull(seed.getArgs()))
                 .withEnv(env)
+                .withEnvFrom(BackendResources.emptyToNull(defaults.envFrom(null)))
+                .withResources(defaults.seedResources(seed.getResources()))
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withSecurityContext(RestrictedPodSecurity.container())
                 .build();
@@ -60,11 +65,13 @@ public final class SeedJobs {
 
     /**
      * Fingerprint of one seed run: the commit, the seed as the user wrote it (its image with the
-     * placeholders resolved, command, args, env, backoffLimit, activeDeadlineSeconds) and the value of
-     * the reseed annotation. A new fingerprint means a new Job. Not how the operator builds the Job's
-     * container (the PREVIEW_* variables, the security context): an upgrade of the operator that builds
-     * it differently runs no seed again. A new deployment of the same commit (a preview provisioned
-     * again after it expired) seeds again because expiry deletes the seed Jobs and their record.
+     * placeholders resolved, command, args, env, resources when given, backoffLimit,
+     * activeDeadlineSeconds) and the value of the reseed annotation. A new fingerprint means a new Job.
+     * Not how the operator builds the Job's container (the PREVIEW_* variables, the security context)
+     * nor the plan's defaults or the preview's imagePullSecrets: an upgrade of the operator that builds
+     * it differently, or a change of the platform team's defaults, runs no seed again. A new deployment
+     * of the same commit (a preview provisioned again after it expired) seeds again because expiry
+     * deletes the seed Jobs and their record.
      */
     public static String fingerprint(PreviewDeployment preview, String seedImage) {
         SeedSpec seed = preview.getSpec().getSeed();
@@ -74,6 +81,10 @@ public final class SeedJobs {
         canonical.put("command", Objects.requireNonNullElse(seed.getCommand(), List.of()));
         canonical.put("args", Objects.requireNonNullElse(seed.getArgs(), List.of()));
         canonical.put("env", Objects.requireNonNullElse(seed.getEnv(), List.of()));
+        if (seed.getResources() != null) {
+            // only when given, so that the fingerprints of seeds without it stay what they were
+            canonical.put("resources", seed.getResources());
+        }
         canonical.put("backoffLimit", seed.backoffLimitOrDefault());
         canonical.put("activeDeadlineSeconds", seed.activeDeadlineSecondsOrDefault());
         canonical.put("reseed", reseed(preview));
@@ -84,7 +95,8 @@ public final class SeedJobs {
         }
     }
 
-    public static Job job(PreviewDeployment preview, Container container, String fingerprint) {
+    /** The seed Job; its pod pulls with the preview's imagePullSecrets over the plan's {@code defaults}. */
+    public static Job job(PreviewDeployment preview, Container container, String fingerprint, PodDefaults defaults) {
         String commit = preview.getSpec().getCommit();
         String name = PreviewNames.seedJobName(preview.getMetadata().getName(), commit, fingerprint);
         Map<String, String> labels = Ownership.labels(preview, PreviewNames.SEED_COMPONENT, commit);
@@ -103,6 +115,8 @@ public final class SeedJobs {
                 .withRestartPolicy("Never")
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(RestrictedPodSecurity.pod())
+                .withImagePullSecrets(BackendResources.emptyToNull(
+                        defaults.imagePullSecrets(preview.getSpec().getImagePullSecrets())))
                 .withContainers(container)
                 .endSpec()
                 .endTemplate()

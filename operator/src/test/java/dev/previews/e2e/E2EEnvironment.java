@@ -9,10 +9,16 @@ import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.testing.FailedReconciles;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -81,6 +87,26 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
             .withWarnBefore(Duration.ofSeconds(20))
             .withMaxTtl(Duration.ofMinutes(2));
 
+    /**
+     * Defaults for every preview's pods (PodReferencesE2E), with quantities the API server writes back
+     * in canonical form (0.1 -> 100m, 0.5Gi -> 512Mi).
+     */
+    public static final Plan WITH_DEFAULTS = new Plan(
+                    "e2e-with-defaults", Duration.ofMinutes(10), 10, ExpiryPolicy.Deprovision)
+            .withDefaults(new PodDefaults(
+                    List.of(new EnvVar("LOG_LEVEL", "info", null), new EnvVar("REGION", "eu-west-1", null)),
+                    List.of(new EnvFromSourceBuilder()
+                            .withNewConfigMapRef("preview-base", true)
+                            .build()),
+                    List.of(new LocalObjectReference("registry-cred")),
+                    new ResourceRequirementsBuilder()
+                            .addToRequests("cpu", new Quantity("0.1"))
+                            .addToLimits("memory", new Quantity("0.5Gi"))
+                            .build(),
+                    new ResourceRequirementsBuilder()
+                            .addToLimits("memory", new Quantity("128Mi"))
+                            .build()));
+
     public static final String CRD_NAME = "previewdeployments.previews.dev";
 
     private final KubernetesClient admin;
@@ -118,7 +144,8 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
                 .withPlan(ONE_SLOT_DEPROVISION)
                 .withPlan(ONE_SLOT_DELETE)
                 .withPlan(SLEEPY)
-                .withPlan(WARNED);
+                .withPlan(WARNED)
+                .withPlan(WITH_DEFAULTS);
         this.operator = new PreviewOperator(
                         operatorClient,
                         config,

@@ -38,6 +38,7 @@ public final class E2EExtension
             "OwnedChildrenE2E",
             "PermissionsE2E",
             "PlansE2E",
+            "PodReferencesE2E",
             "RefusedRequestsE2E",
             "SlotHandOverE2E");
 

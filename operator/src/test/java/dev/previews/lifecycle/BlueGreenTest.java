@@ -132,6 +132,26 @@ class BlueGreenTest {
     }
 
     @Test
+    void theIncomingBackendAndItsSeedGetThePlansDefaults() {
+        EnvVar logs = new EnvVar("LOG_LEVEL", "info", null);
+        Scene s = push(servingA("bluedefaults"), COMMIT_B);
+        Decision starting = s.decide();
+        Deployment next = (Deployment) ((Decision.Create) starting.actions().get(0)).desired();
+        assertThat(next.getMetadata().getName()).isEqualTo(B);
+        assertThat(next.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .contains(logs);
+
+        s = s.apply(starting).available(B);
+        Job job = s.decide().actions().stream()
+                .filter(Decision.Create.class::isInstance)
+                .map(a -> (Job) ((Decision.Create) a).desired())
+                .findFirst()
+                .orElseThrow();
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .contains(logs);
+    }
+
+    @Test
     void aSucceededSeedSwitches_theServiceFirst_thenTheOldBackendGoes() {
         Scene s = seeding(COMMIT_B).seedFinished(COMMIT_B, true);
         Instant switchAt = s.now;

@@ -11,11 +11,15 @@ import dev.previews.api.Rollover;
 import dev.previews.ops.RunCommand;
 import dev.previews.policy.ConfigLoader;
 import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.Durations;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -218,6 +222,41 @@ class HelmChartTest {
         assertThat(starter.rollover()).isEqualTo(Rollover.BlueGreen);
     }
 
+    @Test
+    void aPlansDefaultsReachTheConfigurationTheOperatorReads() throws Exception {
+        List<GenericKubernetesResource> objects = ChartRendering.render("""
+        plans:
+          starter:
+            ttl: 5d
+            maxPreviews: 40
+            expiry: Delete
+            defaults:
+              env:
+                - {name: LOG_LEVEL, value: info}
+                - name: DB_PASSWORD
+                  valueFrom: {secretKeyRef: {name: preview-db, key: password, optional: true}}
+              envFrom: [{configMapRef: {name: preview-base}}, {secretRef: {name: preview-db}, prefix: DB_}]
+              imagePullSecrets: [{name: registry-cred}]
+              resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {cpu: 1, memory: 512Mi}}
+              seedResources: {limits: {memory: 0.5Gi}}
+        """);
+        String config = Manifests.one(objects, ConfigMap.class).getData().get("config.yaml");
+        PodDefaults defaults =
+                ConfigLoader.parse(config).plan("starter").orElseThrow().defaults();
+        assertThat(defaults.env()).extracting(EnvVar::getName).containsExactly("LOG_LEVEL", "DB_PASSWORD");
+        assertThat(defaults.env().get(1).getValueFrom().getSecretKeyRef().getOptional())
+                .isTrue();
+        assertThat(defaults.envFrom()).hasSize(2);
+        assertThat(defaults.envFrom().get(1).getPrefix()).isEqualTo("DB_");
+        assertThat(defaults.imagePullSecrets()).containsExactly(new LocalObjectReference("registry-cred"));
+        assertThat(defaults.resources().getLimits())
+                .isEqualTo(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")));
+        assertThat(defaults.seedResources().getLimits().get("memory").getNumericalAmount())
+                .isEqualByComparingTo(new Quantity("512Mi").getNumericalAmount());
+        assertThat(ConfigLoader.parse(config).plan("professional").orElseThrow().defaults())
+                .isEqualTo(PodDefaults.NONE);
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("unknown top-level key", "replicas: 2\n", "additional properties 'replicas' not allowed"),
@@ -250,6 +289,18 @@ class HelmChartTest {
                         "awake hours not a schedule",
                         "plans: {starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, awake: weekdays}}\n",
                         "at '/plans/starter/awake'"),
+                Arguments.of(
+                        "unknown key in a plan's defaults",
+                        "plans: {starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, defaults: {labels: {a: b}}}}\n",
+                        "at '/plans/starter/defaults': additional properties 'labels' not allowed"),
+                Arguments.of(
+                        "envFrom source with a typo",
+                        "plans: {starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, defaults: {envFrom: [{secretRef: {nme: db}}]}}}\n",
+                        "at '/plans/starter/defaults/envFrom/0/secretRef'"),
+                Arguments.of(
+                        "image pull secrets as names",
+                        "plans: {starter: {ttl: 5d, maxPreviews: 40, expiry: Delete, defaults: {imagePullSecrets: [cred]}}}\n",
+                        "at '/plans/starter/defaults/imagePullSecrets/0': got string, want object"),
                 Arguments.of("namespace not a DNS label", "watchNamespaces: [Team_A]\n", "at '/watchNamespaces/0'"),
                 Arguments.of("log format", "logFormat: xml\n", "at '/logFormat'"),
                 Arguments.of("port out of range", "managementPort: 70000\n", "at '/managementPort'"),

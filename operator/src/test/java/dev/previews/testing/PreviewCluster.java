@@ -51,7 +51,7 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
     private final KubernetesClient client;
     private final KubernetesClient operatorClient;
     private final ManualClock clock;
-    private final OperatorConfig config;
+    private OperatorConfig config;
     private final WorkloadSimulator simulator;
     private final Map<ResourceID, AtomicInteger> reconciles = new ConcurrentHashMap<>();
     private final FailedReconciles failed = new FailedReconciles();
@@ -107,6 +107,12 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
                             }
                         }))
                 .start();
+    }
+
+    /** Starts the operator again with another configuration, as a rollout of a changed ConfigMap does. */
+    public void startOperator(OperatorConfig changed) {
+        this.config = changed;
+        startOperator();
     }
 
     public void stopOperator() {

@@ -2,12 +2,15 @@ package dev.previews.ci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.previews.api.Conditions;
 import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
-import dev.previews.api.Rollover;
-import dev.previews.api.RolloverPhase;
-import dev.previews.api.RolloverStatus;
+import dev.previews.ci.DeployOptions.Backend;
+import dev.previews.ci.DeployOptions.Build;
+import dev.previews.ci.DeployOptions.Outputs;
+import dev.previews.ci.DeployOptions.Preview;
+import dev.previews.ci.DeployOptions.Seed;
+import dev.previews.ci.DeployOptions.Source;
+import dev.previews.ci.DeployOptions.Waiting;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -25,7 +28,6 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** `deploy`: claim the branch's preview backend, wait for it, hand its URL to the build. */
 @Command(
@@ -77,232 +79,6 @@ public final class DeployCommand extends CiCommand {
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
     private static final int WRITE_ATTEMPTS = 5;
-
-    static final class Source {
-        @Option(
-                order = 1,
-                names = {"-b", "--branch"},
-                paramLabel = "BRANCH",
-                description = "Git branch (default: from the CI environment).")
-        String branch;
-
-        @Option(
-                order = 2,
-                names = {"-c", "--commit"},
-                paramLabel = "SHA",
-                description = "Commit to run, 7-40 hex characters (default: from the CI environment).")
-        String commit;
-
-        @Option(
-                order = 3,
-                names = "--name",
-                paramLabel = "NAME",
-                description = "Name of the PreviewDeployment (default: derived from the branch).")
-        String name;
-
-        @Option(
-                order = 4,
-                names = {"-f", "--file"},
-                paramLabel = "TEMPLATE",
-                description =
-                        "PreviewDeployment manifest (YAML or JSON) to start from; the flags override its fields. Its branch, "
-                                + "commit and name are used only when neither flags nor CI name a branch and commit.")
-        Path template;
-    }
-
-    static final class Backend {
-        @Option(
-                order = 10,
-                names = "--image",
-                paramLabel = "IMAGE",
-                description = "Backend image; {{commit}}, {{shortCommit}} and {{branch}} are expanded by the operator.")
-        String image;
-
-        @Option(
-                order = 11,
-                names = "--port",
-                paramLabel = "PORT",
-                description = "Container port of the backend (operator default: 8080).")
-        Integer port;
-
-        @Option(
-                order = 12,
-                names = "--replicas",
-                paramLabel = "N",
-                description = "Backend pods, 0-10 (operator default: 1).")
-        Integer replicas;
-
-        @Option(
-                order = 13,
-                names = "--command",
-                paramLabel = "CMD",
-                description = "Backend entrypoint, split into words like a shell would (no variables).")
-        String command;
-
-        @Option(
-                order = 14,
-                names = "--readiness-path",
-                paramLabel = "PATH",
-                description = "HTTP path probed for readiness, e.g. /healthz.")
-        String readinessPath;
-
-        @Option(
-                order = 15,
-                names = {"-e", "--env"},
-                paramLabel = "NAME[=VALUE]",
-                description =
-                        "Backend environment variable; repeatable. Without '=VALUE' the value is taken from this environment.")
-        List<String> env = List.of();
-    }
-
-    static final class Seed {
-        @Option(
-                order = 20,
-                names = "--seed-image",
-                paramLabel = "IMAGE",
-                description = "Seed image (default: the backend image).")
-        String image;
-
-        @Option(
-                order = 21,
-                names = "--seed-command",
-                paramLabel = "CMD",
-                description = "Seed command, split into words like a shell would (no variables).")
-        String command;
-
-        @Option(
-                order = 22,
-                names = "--seed-env",
-                paramLabel = "NAME[=VALUE]",
-                description = "Seed environment variable; repeatable, like --env.")
-        List<String> env = List.of();
-
-        @Option(
-                order = 23,
-                names = "--reseed",
-                description = "Run the seed again even if it already ran for this commit.")
-        boolean reseed;
-    }
-
-    static final class Preview {
-        @Option(
-                order = 30,
-                names = "--ttl",
-                paramLabel = "DURATION",
-                description = "Time to live, e.g. 36h or 3d; may only shorten the plan's.")
-        String ttl;
-
-        @Option(
-                order = 31,
-                names = "--ingress-host",
-                paramLabel = "HOST",
-                description = "Expose the backend at this host ({{name}}, {{namespace}}, {{branch}} expanded).")
-        String ingressHost;
-
-        @Option(
-                order = 32,
-                names = "--ingress-class",
-                paramLabel = "CLASS",
-                description = "IngressClass of the Ingress.")
-        String ingressClass;
-
-        @Option(order = 33, names = "--tls-secret", paramLabel = "SECRET", description = "TLS Secret of the Ingress.")
-        String tlsSecret;
-
-        @Option(
-                order = 35,
-                names = "--rollover",
-                paramLabel = "STRATEGY",
-                description =
-                        "How a new commit replaces the running backend: Recreate, or BlueGreen (the new one starts and"
-                                + " is seeded beside the old, which serves until the switch). Default: the plan's.")
-        Rollover rollover;
-
-        @Option(
-                order = 34,
-                names = {"-l", "--label"},
-                paramLabel = "KEY=VALUE",
-                description = "Label of the preview; repeatable (e.g. app=shop, for list -l and prune -l).")
-        Map<String, String> labels = new LinkedHashMap<>();
-
-        @Option(
-                order = 35,
-                names = "--annotation",
-                paramLabel = "KEY=VALUE",
-                description = "Annotation of the preview; repeatable.")
-        Map<String, String> annotations = new LinkedHashMap<>();
-    }
-
-    static final class Waiting {
-        @Option(
-                order = 40,
-                names = "--no-wait",
-                description = "Return once the preview is written; prints its name instead of its URL.")
-        boolean noWait;
-
-        @Option(
-                order = 41,
-                names = "--timeout",
-                paramLabel = "DURATION",
-                defaultValue = "10m",
-                converter = DurationConverter.class,
-                description =
-                        "How long to wait for the preview to be Ready; --cmd's run time does not count (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Option(
-                order = 42,
-                names = "--wait-for-slot",
-                description = "At the deployment limit, wait for a free slot instead of exiting with 5.")
-        boolean waitForSlot;
-
-        @Option(
-                order = 43,
-                names = "--poll-interval",
-                paramLabel = "DURATION",
-                defaultValue = "1s",
-                converter = DurationConverter.class,
-                description = "How often to read the preview's status (default: ${DEFAULT-VALUE}).")
-        Duration pollInterval;
-    }
-
-    static final class Build {
-        @Option(
-                order = 50,
-                names = "--cmd",
-                paramLabel = "COMMAND",
-                description =
-                        "Run this with /bin/sh -c once the backend is provisioned (before the seed finishes), with its URL "
-                                + "in the variable --url-env-var-name; its output goes to stderr.")
-        String cmd;
-
-        @Option(
-                order = 51,
-                names = "--url-env-var-name",
-                paramLabel = "NAME",
-                defaultValue = "PREVIEW_URL",
-                description =
-                        "Variable that carries the URL to --cmd, and also into --dotenv (default: ${DEFAULT-VALUE}).")
-        String urlVariable;
-    }
-
-    static final class Outputs {
-        @Option(
-                order = 60,
-                names = "--github-output",
-                description =
-                        "Append url, internal-url, name and namespace to $GITHUB_OUTPUT (step outputs) once provisioned.")
-        boolean githubOutput;
-
-        @Option(
-                order = 61,
-                names = {"--dotenv", "--output-file"},
-                paramLabel = "FILE",
-                description = "Write PREVIEW_URL (the external URL, else the in-cluster one), PREVIEW_INTERNAL_URL, "
-                        + "PREVIEW_NAME, PREVIEW_NAMESPACE and, when --url-env-var-name names another variable, that "
-                        + "one too, as a dotenv file once provisioned (GitLab: artifacts:reports:dotenv).")
-        Path dotenv;
-    }
 
     @Mixin
     Source source = new Source();
@@ -361,7 +137,7 @@ public final class DeployCommand extends CiCommand {
             reporter.deployFailed(e, lastSeen, provisionedUrl);
             throw e;
         }
-        if (!waiting.noWait) reporter.deploySucceeded(lastSeen, url(lastSeen));
+        if (!waiting.noWait) reporter.deploySucceeded(lastSeen, DeployVerdict.url(lastSeen));
         return code;
     }
 
@@ -602,7 +378,7 @@ public final class DeployCommand extends CiCommand {
         Progress progress = new Progress(this::say, terminal.clock(), start, HEARTBEAT);
         Instant deadline = start.plus(waiting.timeout);
         boolean provisionedSeen = false;
-        Verdict last = null;
+        DeployVerdict last = null;
         while (true) {
             PreviewDeployment p = store.get(namespace, name);
             if (p == null) {
@@ -614,15 +390,17 @@ public final class DeployCommand extends CiCommand {
                         + PreviewNames.shortCommit(p.getSpec().getCommit())
                         + " while waiting (a newer deploy of the branch?); not waiting for it");
             }
-            Verdict v = judge(p, generation, src.commit(), applied.staleSeedJob(), applied.wake(), waiting.waitForSlot);
+            DeployVerdict v = DeployVerdict.of(
+                    p, generation, src.commit(), applied.staleSeedJob(), applied.wake(), waiting.waitForSlot);
             last = v;
             progress.report(v.summary());
             if (v.failure() != null) {
                 throw v.failure();
             }
-            if ((v.state() == State.PROVISIONED || v.state() == State.READY) && !provisionedSeen) {
+            if ((v.state() == DeployVerdict.State.PROVISIONED || v.state() == DeployVerdict.State.READY)
+                    && !provisionedSeen) {
                 provisionedSeen = true;
-                String url = url(p);
+                String url = DeployVerdict.url(p);
                 provisionedUrl = url;
                 writeOutputs(p, url);
                 if (build.cmd != null) {
@@ -633,8 +411,8 @@ public final class DeployCommand extends CiCommand {
                     continue; // read again: the seed ran meanwhile
                 }
             }
-            if (v.state() == State.READY) {
-                out().println(url(p));
+            if (v.state() == DeployVerdict.State.READY) {
+                out().println(DeployVerdict.url(p));
                 return ExitCodes.OK;
             }
             if (!terminal.clock().instant().isBefore(deadline)) {
@@ -643,7 +421,7 @@ public final class DeployCommand extends CiCommand {
                         "timed out after " + DurationFormat.of(waiting.timeout) + " waiting for preview "
                                 + name + " to be " + (provisionedSeen ? "seeded" : "provisioned") + " (last: "
                                 + last.summary() + ")."
-                                + (last.state() == State.NOT_OBSERVED
+                                + (last.state() == DeployVerdict.State.NOT_OBSERVED
                                         ? "\nThe operator has not reported on this change: is it running and "
                                                 + "watching namespace " + namespace + "?"
                                         : "")
@@ -651,159 +429,6 @@ public final class DeployCommand extends CiCommand {
             }
             Thread.sleep(Math.max(1, waiting.pollInterval.toMillis()));
         }
-    }
-
-    enum State {
-        NOT_OBSERVED,
-        PROVISIONING,
-        PROVISIONED,
-        READY,
-        FAILED
-    }
-
-    /** Where the preview stands for the deployed commit and generation, with the line to show for it. */
-    record Verdict(State state, String summary, CliFailure failure) {}
-
-    /** Pure function of the preview read from the API. */
-    static Verdict judge(
-            PreviewDeployment p,
-            long generation,
-            String commit,
-            String staleSeedJob,
-            String wake,
-            boolean waitForSlot) {
-        var s = p.getStatus();
-        if (s == null || s.getObservedGeneration() == null || s.getObservedGeneration() < generation) {
-            return new Verdict(State.NOT_OBSERVED, "Pending: waiting for the operator to pick up the change", null);
-        }
-        if (wake != null
-                && (s.getActivity() == null || !wake.equals(s.getActivity().getWake()))) {
-            return new Verdict(State.NOT_OBSERVED, "Pending: waiting for the operator to wake the preview", null);
-        }
-        String phase = s.getPhase() == null ? "Pending" : s.getPhase().name();
-        String readyMessage =
-                s.condition(Conditions.READY).map(c -> c.getMessage()).orElse("");
-        String summary = phase + (readyMessage.isBlank() ? "" : ": " + firstLine(readyMessage));
-        var provisioned = s.condition(Conditions.PROVISIONED).orElse(null);
-        String name = p.getMetadata().getName();
-        if (Conditions.Ready.RECONCILE_ERROR.equals(s.reason(Conditions.READY))) {
-            return new Verdict(
-                    State.FAILED,
-                    summary,
-                    new CliFailure(
-                            ExitCodes.OPERATOR_REFUSED,
-                            "the operator cannot act on preview " + name + ": " + readyMessage
-                                    + ".\nIt tries again by itself; whoever runs it can check its permissions and the namespace's quota.",
-                            "the operator cannot act on the preview: " + firstLine(readyMessage)));
-        }
-        RolloverStatus next = s.getNext();
-        if (next != null && commit.equals(next.getCommit())) {
-            return rollover(p, next, summary);
-        }
-        if (provisioned != null && Conditions.FALSE.equals(provisioned.getStatus())) {
-            String reason = Objects.requireNonNullElse(provisioned.getReason(), "");
-            String message = provisioned.getMessage();
-            CliFailure failure = switch (reason) {
-                case Conditions.Provisioned.INVALID_SPEC ->
-                    CliFailure.invalid("the operator refused preview " + name + ": " + message);
-                case Conditions.Provisioned.BRANCH_CONFLICT -> CliFailure.invalid(message);
-                case Conditions.Provisioned.DEPLOYMENT_LIMIT_EXCEEDED ->
-                    waitForSlot
-                            ? null
-                            : new CliFailure(
-                                    ExitCodes.LIMIT_REACHED,
-                                    "deployment limit reached: " + message
-                                            + ".\nThe preview stays queued and starts by itself when a slot frees. "
-                                            + "Delete previews nobody needs (preview list; preview prune --keep-branches), or deploy with --wait-for-slot.",
-                                    "deployment limit reached: " + firstClause(message) + "; the preview stays queued");
-                case Conditions.Provisioned.PROVISION_FAILED,
-                        Conditions.Provisioned.UNKNOWN_PLAN,
-                        Conditions.Provisioned.EXPIRED,
-                        Conditions.Provisioned.SCALED_TO_ZERO ->
-                    new CliFailure(
-                            ExitCodes.PROVISION_FAILED,
-                            "provisioning preview " + name + " failed (" + reason + "): " + message);
-                default -> null;
-            };
-            if (failure != null) return new Verdict(State.FAILED, summary, failure);
-        }
-        if (provisioned == null || !Conditions.TRUE.equals(provisioned.getStatus()) || !commit.equals(s.getCommit())) {
-            return new Verdict(State.PROVISIONING, summary, null);
-        }
-        if (staleSeedJob != null
-                && s.getSeed() != null
-                && staleSeedJob.equals(s.getSeed().getJobName())) {
-            return new Verdict(State.PROVISIONED, phase + ": waiting for the seed to start again (--reseed)", null);
-        }
-        if (s.isTrue(Conditions.SEED_FAILED)) {
-            String seedMessage =
-                    s.condition(Conditions.SEED_FAILED).map(c -> c.getMessage()).orElse("");
-            String seedReason = s.reason(Conditions.SEED_FAILED);
-            String url = url(p);
-            return new Verdict(
-                    State.FAILED,
-                    summary,
-                    new CliFailure(
-                            ExitCodes.SEED_FAILED,
-                            "the seed of preview " + name + " failed for commit " + PreviewNames.shortCommit(commit)
-                                    + "; the backend stays provisioned at " + url + ".\n" + indent(seedMessage)
-                                    + "\nFix the seed and push a new commit, or deploy again with --reseed.",
-                            "the seed failed" + (seedReason == null ? "" : " (" + seedReason + ")") + ": "
-                                    + lastLine(seedMessage)));
-        }
-        if (s.isTrue(Conditions.READY) && s.isTrue(Conditions.SEEDED)) {
-            return new Verdict(State.READY, summary, null);
-        }
-        return new Verdict(State.PROVISIONED, summary, null);
-    }
-
-    /**
-     * A BlueGreen rollover to the deployed commit: under way while the old commit serves; a failed seed
-     * or a backend that never became available is the deploy's failure, though the old commit serves on.
-     */
-    private static Verdict rollover(PreviewDeployment p, RolloverStatus next, String summary) {
-        var s = p.getStatus();
-        String name = p.getMetadata().getName();
-        String serving = s.getShortCommit();
-        String message = Objects.requireNonNullElse(next.getMessage(), "");
-        String keeps = "commit " + serving + " keeps serving at " + url(p);
-        if (next.getPhase() == RolloverPhase.SeedFailed) {
-            String seedReason = s.reason(Conditions.SEED_FAILED);
-            return new Verdict(
-                    State.FAILED,
-                    summary,
-                    new CliFailure(
-                            ExitCodes.SEED_FAILED,
-                            "the seed of preview " + name + " failed for commit " + next.getShortCommit()
-                                    + " during its BlueGreen rollover; " + keeps + ".\n" + indent(message)
-                                    + "\nFix the seed and push a new commit, or deploy again with --reseed.",
-                            "the seed failed" + (seedReason == null ? "" : " (" + seedReason + ")") + ": "
-                                    + lastLine(message) + "; " + keeps));
-        }
-        if (next.getPhase() == RolloverPhase.Failed) {
-            return new Verdict(
-                    State.FAILED,
-                    summary,
-                    new CliFailure(
-                            ExitCodes.PROVISION_FAILED,
-                            "the backend of commit " + next.getShortCommit() + " of preview " + name
-                                    + " did not become available during its BlueGreen rollover: " + message + "; "
-                                    + keeps));
-        }
-        return new Verdict(
-                State.PROVISIONING,
-                "Rolling over to " + next.getShortCommit() + " (" + next.getPhase() + "): " + firstLine(message)
-                        + "; commit " + serving + " serves meanwhile",
-                null);
-    }
-
-    /** The URL the build needs: the external one when the backend is exposed, else the in-cluster one. */
-    static String url(PreviewDeployment p) {
-        var s = p.getStatus();
-        if (s != null && s.getExternalUrl() != null) return s.getExternalUrl();
-        if (s != null && s.getUrl() != null) return s.getUrl();
-        return PreviewNames.serviceUrl(
-                p.getMetadata().getName(), p.getMetadata().getNamespace());
     }
 
     private void writeOutputs(PreviewDeployment p, String url) throws IOException {
@@ -850,26 +475,5 @@ public final class DeployCommand extends CiCommand {
                     ExitCodes.COMMAND_FAILED, "--cmd exited with status " + code + "; the preview stays at " + url);
         }
         say("--cmd finished");
-    }
-
-    /** The last line that says something: a failed seed's last output line is usually its error. */
-    private static String lastLine(String s) {
-        List<String> lines = s.strip().lines().filter(l -> !l.isBlank()).toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
-    }
-
-    private static String firstClause(String s) {
-        String line = s == null ? "" : firstLine(s);
-        int semicolon = line.indexOf("; ");
-        return semicolon < 0 ? line : line.substring(0, semicolon);
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl) + " ...";
-    }
-
-    private static String indent(String text) {
-        return "    " + text.strip().replace("\n", "\n    ");
     }
 }

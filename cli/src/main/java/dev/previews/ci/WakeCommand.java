@@ -91,14 +91,14 @@ public final class WakeCommand extends CiCommand {
 
             long generation = Objects.requireNonNullElse(woken.getMetadata().getGeneration(), 0L);
             Instant deadline = terminal.clock().instant().plus(timeout);
-            DeployCommand.Verdict last = null;
+            DeployVerdict last = null;
             while (true) {
                 PreviewDeployment p = store.get(namespace, preview);
                 if (p == null) throw CliFailure.error("preview " + preview + " was deleted while waiting for it");
-                last = DeployCommand.judge(p, generation, p.getSpec().getCommit(), null, wake, false);
+                last = DeployVerdict.of(p, generation, p.getSpec().getCommit(), null, wake, false);
                 if (last.failure() != null) throw last.failure();
-                if (last.state() == DeployCommand.State.READY) {
-                    out().println(DeployCommand.url(p));
+                if (last.state() == DeployVerdict.State.READY) {
+                    out().println(DeployVerdict.url(p));
                     return ExitCodes.OK;
                 }
                 if (!terminal.clock().instant().isBefore(deadline)) {

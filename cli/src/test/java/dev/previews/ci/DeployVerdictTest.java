@@ -37,17 +37,17 @@ class DeployVerdictTest {
         return p;
     }
 
-    static DeployCommand.Verdict judge(PreviewDeployment p) {
-        return DeployCommand.judge(p, 1, Previews.COMMIT_A, null, null, false);
+    static DeployVerdict judge(PreviewDeployment p) {
+        return DeployVerdict.of(p, 1, Previews.COMMIT_A, null, null, false);
     }
 
     @Test
     void anOperatorTheApiServerRefusesEndsTheWaitWithItsOwnCode() {
         String refused = "creating Deployment shop failed: deployments.apps is forbidden: User \"system:serviceaccount:"
                 + "preview-operator:preview-operator\" cannot create resource \"deployments\"";
-        DeployCommand.Verdict v = judge(withStatus(Phase.Failed, "ReconcileError", "ReconcileError", refused));
+        DeployVerdict v = judge(withStatus(Phase.Failed, "ReconcileError", "ReconcileError", refused));
 
-        assertThat(v.state()).isEqualTo(DeployCommand.State.FAILED);
+        assertThat(v.state()).isEqualTo(DeployVerdict.State.FAILED);
         assertThat(v.failure().exitCode()).isEqualTo(ExitCodes.OPERATOR_REFUSED).isEqualTo(9);
         assertThat(v.failure().getMessage())
                 .contains("the operator cannot act on preview shop")
@@ -56,7 +56,7 @@ class DeployVerdictTest {
 
     @Test
     void aBackendScaledToZeroEndsTheWait() {
-        DeployCommand.Verdict v = judge(withStatus(
+        DeployVerdict v = judge(withStatus(
                 Phase.Asleep, "ScaledToZero", "ScaledToZero", "spec.backend.replicas is 0: no pod serves the preview"));
 
         assertThat(v.failure().exitCode()).isEqualTo(ExitCodes.PROVISION_FAILED);
@@ -64,9 +64,9 @@ class DeployVerdictTest {
 
     @Test
     void stillProvisioningKeepsWaiting() {
-        DeployCommand.Verdict v = judge(withStatus(Phase.Provisioning, "Provisioning", "Provisioning", "creating"));
+        DeployVerdict v = judge(withStatus(Phase.Provisioning, "Provisioning", "Provisioning", "creating"));
 
-        assertThat(v.state()).isEqualTo(DeployCommand.State.PROVISIONING);
+        assertThat(v.state()).isEqualTo(DeployVerdict.State.PROVISIONING);
         assertThat(v.failure()).isNull();
     }
 
@@ -98,15 +98,15 @@ class DeployVerdictTest {
         return p;
     }
 
-    static DeployCommand.Verdict judgeB(PreviewDeployment p) {
-        return DeployCommand.judge(p, 1, Previews.COMMIT_B, null, null, false);
+    static DeployVerdict judgeB(PreviewDeployment p) {
+        return DeployVerdict.of(p, 1, Previews.COMMIT_B, null, null, false);
     }
 
     @Test
     void aRolloverUnderWayKeepsWaiting_sayingTheOldCommitServes() {
-        DeployCommand.Verdict v = judgeB(rollingOverToB(RolloverPhase.Seeding, "seed Job shop-seed-b2c3d4e-1 runs"));
+        DeployVerdict v = judgeB(rollingOverToB(RolloverPhase.Seeding, "seed Job shop-seed-b2c3d4e-1 runs"));
 
-        assertThat(v.state()).isEqualTo(DeployCommand.State.PROVISIONING);
+        assertThat(v.state()).isEqualTo(DeployVerdict.State.PROVISIONING);
         assertThat(v.failure()).isNull();
         assertThat(v.summary())
                 .contains("Rolling over to b2c3d4e (Seeding)")
@@ -115,10 +115,10 @@ class DeployVerdictTest {
 
     @Test
     void aRolloverWhoseSeedFailedEndsWithTheSeedFailureCode_thoughTheOldCommitServes() {
-        DeployCommand.Verdict v = judgeB(rollingOverToB(
+        DeployVerdict v = judgeB(rollingOverToB(
                 RolloverPhase.SeedFailed, "seed Job shop-seed-b2c3d4e-1 failed (BackoffLimitExceeded): boom"));
 
-        assertThat(v.state()).isEqualTo(DeployCommand.State.FAILED);
+        assertThat(v.state()).isEqualTo(DeployVerdict.State.FAILED);
         assertThat(v.failure().exitCode()).isEqualTo(ExitCodes.SEED_FAILED);
         assertThat(v.failure().getMessage())
                 .contains("during its BlueGreen rollover")
@@ -128,7 +128,7 @@ class DeployVerdictTest {
 
     @Test
     void aRolloverWhoseBackendNeverCameUpEndsWithTheProvisioningCode() {
-        DeployCommand.Verdict v = judgeB(rollingOverToB(
+        DeployVerdict v = judgeB(rollingOverToB(
                 RolloverPhase.Failed, "Deployment shop-b2c3d4e is not progressing (ProgressDeadlineExceeded)"));
 
         assertThat(v.failure().exitCode()).isEqualTo(ExitCodes.PROVISION_FAILED);
@@ -140,9 +140,9 @@ class DeployVerdictTest {
     @Test
     void aFailedRolloverToAnOlderCommitDoesNotFailTheDeployOfTheNewOne() {
         PreviewDeployment p = rollingOverToB(RolloverPhase.SeedFailed, "boom");
-        DeployCommand.Verdict v = DeployCommand.judge(p, 1, Previews.COMMIT_C, null, null, false);
+        DeployVerdict v = DeployVerdict.of(p, 1, Previews.COMMIT_C, null, null, false);
 
         assertThat(v.failure()).isNull();
-        assertThat(v.state()).isEqualTo(DeployCommand.State.PROVISIONING);
+        assertThat(v.state()).isEqualTo(DeployVerdict.State.PROVISIONING);
     }
 }

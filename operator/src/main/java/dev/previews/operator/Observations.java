@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,15 @@ final class Observations {
                 .orElse(false);
     }
 
-    Observed of(PreviewDeployment preview, Context<PreviewDeployment> context, Admission.Decision slot) {
+    /**
+     * @param holdsSlot whether a preview of the namespace (by name) holds a slot, as the slot ledger says:
+     *     the branch goes to the one that runs it
+     */
+    Observed of(
+            PreviewDeployment preview,
+            Context<PreviewDeployment> context,
+            Admission.Decision slot,
+            Predicate<String> holdsSlot) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         noteMalformedCreatedAt(deployment);
         Observed.Children children = new Observed.Children(
@@ -78,7 +87,8 @@ final class Observations {
         Optional<String> branchHolder = preview.getSpec() == null
                         || preview.getSpec().getBranch() == null
                 ? Optional.empty()
-                : index.branchHolder(preview)
+                : index.branchHolder(
+                                preview, p -> holdsSlot.test(p.getMetadata().getName()))
                         .map(p -> p.getMetadata().getName())
                         .filter(holder -> !holder.equals(preview.getMetadata().getName()));
         return new Observed(

@@ -136,7 +136,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         SlotLedger.Settled<Decision> settled = ledger.decide(
                 preview,
                 limit,
-                (Admission.Decision slot) -> Lifecycle.decide(observations.of(preview, context, slot)),
+                (Admission.Decision slot) -> Lifecycle.decide(observations.of(
+                        preview,
+                        context,
+                        slot,
+                        name -> ledger.holds(preview.getMetadata().getNamespace(), name))),
                 Decision::holdsSlot);
         Decision decision = settled.decision();
         if (settled.freed()) {

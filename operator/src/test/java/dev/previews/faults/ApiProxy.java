@@ -393,6 +393,12 @@ final class ApiProxy implements AutoCloseable {
         } else {
             up.resume();
         }
+        // the API server may have ended the watch before the handlers were set (a watch from a revision it
+        // no longer has: an ERROR event with 410 Gone, then the close): what it sent is passed on, then
+        // the close, or the operator would wait on a watch nobody serves
+        if (up.isClosed()) {
+            VERTX.setTimer(500, t -> down.close());
+        }
     }
 
     private static void answer(HttpServerRequest req, RequestLog.Exchange x, int code) {

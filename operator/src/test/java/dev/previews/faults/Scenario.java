@@ -19,8 +19,11 @@ import org.awaitility.core.ConditionTimeoutException;
  * violations (none allowed), the figures, and the clean-up.
  */
 final class Scenario implements AutoCloseable {
-    /** The most a scenario may take to converge once its fault is over (measured; a slow, shared machine). */
-    static final Duration CONVERGENCE_BOUND = Duration.ofMinutes(3);
+    /**
+     * The most a scenario may take to converge once its fault is over (measured; a slow, shared machine).
+     * {@code -Dfaults.convergenceBound=PT1M} shortens it, to try deliberate bugs quickly.
+     */
+    static final Duration CONVERGENCE_BOUND = Duration.parse(System.getProperty("faults.convergenceBound", "PT3M"));
 
     final FaultCluster cluster;
     final String name;

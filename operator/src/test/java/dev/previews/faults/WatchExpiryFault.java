@@ -3,18 +3,18 @@ package dev.previews.faults;
 import static dev.previews.faults.FaultCluster.FOUR;
 import static dev.previews.faults.FaultCluster.THREE;
 
-import dev.previews.faults.ControlPlane.Component;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fault 5: watches that expire. The operator's watches are refused for a while (its proxy resets every
- * watch, other requests pass) while the load and the operator itself keep writing, and etcd's history is
- * compacted up to its current revision, twice: when the watches come back from the revisions the
- * informers last saw, the API server answers 410 Gone (compacted, or past its watch cache's window) and
- * the informers list again. Nothing the operator missed meanwhile may stay missed.
+ * Fault 5: watches that go away and come back from old revisions. The operator's watches are refused
+ * for 20 s (its proxy resets every watch, other requests pass) while the load and the operator itself
+ * keep writing, and etcd's history is compacted up to its current revision, twice; then the watches
+ * come back from the revisions the informers last saw. Whether the API server answers them from its
+ * watch cache or with 410 Gone (and the informers list again), nothing the operator missed may stay
+ * missed. On this control plane the watch cache answers them: see docs/RELIABILITY.md, "Not covered".
  */
 @FaultTier
 class WatchExpiryFault {
@@ -31,17 +31,12 @@ class WatchExpiryFault {
             operator.proxy().fault(new ApiProxy.RefuseWatches());
             Thread.sleep(WITHOUT_WATCHES.toMillis() / 2); // the fault: no watch, writes go on
             long first = cluster.plane().compactEtcd();
-            // the API server's watch cache would still serve the informers' revisions: started again, it
-            // fills the cache from etcd's current revision, and a watch from an older one is answered 410 Gone
-            List<String> command = cluster.plane().stop(Component.API_SERVER, false);
-            cluster.plane().start(Component.API_SERVER, command);
-            long second = cluster.plane().compactEtcd();
             Thread.sleep(WITHOUT_WATCHES.toMillis() / 2);
+            long second = cluster.plane().compactEtcd();
             operator.proxy().heal();
             s.report.fault("the operator's watches reset for " + FaultReport.seconds(WITHOUT_WATCHES)
-                    + " or more during the load; meanwhile etcd compacted to revision " + first
-                    + ", kube-apiserver restarted (its watch cache refilled from etcd) and etcd compacted again to "
-                    + second + "; then watches let through again, from the revisions the informers last saw");
+                    + " during the load, etcd compacted to revision " + first + " and then " + second
+                    + ", watches let through again from the revisions the informers last saw");
             s.afterFault(operator);
         }
     }

@@ -112,7 +112,7 @@ What the operator does in the namespaces it watches (see deploy/02-rbac.yaml for
 {{- define "preview-operator.namespacedRules" -}}
 - apiGroups: ["previews.dev"]
   resources: ["previewdeployments"]
-  verbs: ["list", "watch", "delete"]
+  verbs: ["get", "list", "watch", "delete"]
 - apiGroups: ["previews.dev"]
   resources: ["previewdeployments/status"]
   verbs: ["patch"]

@@ -5,6 +5,7 @@ import dev.previews.workload.ChildDrift;
 import dev.previews.workload.Ownership;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -12,6 +13,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a preview's children with plain create, update (PUT) and delete: no server-side apply,
@@ -19,6 +22,7 @@ import java.util.Objects;
  * the cache no longer holds what the preview wants, so an idle operator writes nothing.
  */
 public final class ChildWriter {
+    private static final Logger log = LoggerFactory.getLogger(ChildWriter.class);
     private final KubernetesClient client;
     private final VerifiedChildren verified = new VerifiedChildren();
 
@@ -102,6 +106,18 @@ public final class ChildWriter {
      */
     public <T extends HasMetadata> T create(
             PreviewDeployment owner, String wanted, T desired, InformerEventSource<T, ?> cache) {
+        if (desired instanceof Job && !live(owner)) {
+            // A seed runs once per (deployment, commit, seed spec, reseed value), ever. The cache the decision
+            // was made from can still hold a preview the API server has deleted, whose Job the garbage collector
+            // has removed: that is no reason to run its seed again (the fault tier saw it, OperatorKillFault).
+            log.info(
+                    "{}/{}: not creating {} {}: the preview is gone or being deleted",
+                    owner.getMetadata().getNamespace(),
+                    owner.getMetadata().getName(),
+                    desired.getKind(),
+                    desired.getMetadata().getName());
+            return null;
+        }
         try {
             T created = client.resource(markedOwn(desired, null, cache)).create();
             cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -119,6 +135,18 @@ public final class ChildWriter {
             }
             throw translate(e, desired);
         }
+    }
+
+    /** Whether the API server still has this preview (same uid), not being deleted: read, not from a cache. */
+    private boolean live(PreviewDeployment owner) {
+        PreviewDeployment current = client.resources(PreviewDeployment.class)
+                .inNamespace(owner.getMetadata().getNamespace())
+                .withName(owner.getMetadata().getName())
+                .get();
+        return current != null
+                && Objects.equals(
+                        current.getMetadata().getUid(), owner.getMetadata().getUid())
+                && current.getMetadata().getDeletionTimestamp() == null;
     }
 
     /** The object to write, with the annotation that tells its watch event from anyone else's change. */

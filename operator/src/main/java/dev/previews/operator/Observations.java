@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,15 @@ final class Observations {
                 .orElse(false);
     }
 
-    Observed of(PreviewDeployment preview, Context<PreviewDeployment> context, Admission.Decision slot) {
+    /**
+     * @param holdsSlot whether a preview of the namespace (by name) holds a slot, as the slot ledger says:
+     *     the branch goes to the one that runs it
+     */
+    Observed of(
+            PreviewDeployment preview,
+            Context<PreviewDeployment> context,
+            Admission.Decision slot,
+            Predicate<String> holdsSlot) {
         List<Deployment> deployments = sorted(context.getSecondaryResources(Deployment.class));
         deployments.forEach(this::noteMalformedCreatedAt);
         Observed.Children children = new Observed.Children(
@@ -80,7 +89,8 @@ final class Observations {
         Optional<String> branchHolder = preview.getSpec() == null
                         || preview.getSpec().getBranch() == null
                 ? Optional.empty()
-                : index.branchHolder(preview)
+                : index.branchHolder(
+                                preview, p -> holdsSlot.test(p.getMetadata().getName()))
                         .map(p -> p.getMetadata().getName())
                         .filter(holder -> !holder.equals(preview.getMetadata().getName()));
         return new Observed(

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The informer's cache of previews as the lifecycle needs it across previews: by namespace and by
@@ -85,17 +86,18 @@ public final class PreviewIndex {
 
     /**
      * The live preview that holds the branch: among those naming it in the namespace, one that already
-     * provisions it (holds a slot), else the oldest (creationTimestamp, then name). Two previews of one
-     * branch created in the same second never take the branch from the one that runs.
+     * provisions it (holds a slot, as {@code holdsSlot} says: the slot ledger, whose decisions the
+     * statuses in the cache may not show yet), else the oldest (creationTimestamp, then name). Two
+     * previews of one branch created in the same second never take the branch from the one that runs.
      */
-    public Optional<PreviewDeployment> branchHolder(PreviewDeployment self) {
+    public Optional<PreviewDeployment> branchHolder(PreviewDeployment self, Predicate<PreviewDeployment> holdsSlot) {
         List<PreviewDeployment> claimants = new ArrayList<>(cache.byIndex(
                 BY_BRANCH,
                 branchKey(self.getMetadata().getNamespace(), self.getSpec().getBranch())));
         claimants.removeIf(p -> sameObject(p, self) || isDeleting(p));
         claimants.add(self);
         return claimants.stream()
-                .min(Comparator.comparing((PreviewDeployment p) -> !holdsSlot(p))
+                .min(Comparator.comparing((PreviewDeployment p) -> !holdsSlot.test(p))
                         .thenComparing(PreviewIndex::candidate, Admission.ORDER));
     }
 

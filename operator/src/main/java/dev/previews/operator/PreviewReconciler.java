@@ -124,8 +124,42 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
                 return UpdateControl.noUpdate();
             }
             return lifecycle(preview, context);
+        } catch (RuntimeException e) {
+            if (!PreviewGone.in(e)) throw e;
+            // the API server no longer has the preview: its deletion may have arrived while this reconcile ran,
+            // and is not sure to be reconciled again; its slot and branch are free now
+            log.debug(
+                    "{}/{}: gone while it was being reconciled",
+                    preview.getMetadata().getNamespace(),
+                    preview.getMetadata().getName());
+            gone(preview);
+            return UpdateControl.noUpdate();
         } finally {
             gate.exit();
+        }
+    }
+
+    /** The preview's own status write answered 404: the API server no longer has the preview. */
+    static final class PreviewGone extends RuntimeException {
+        PreviewGone(KubernetesClientException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        static boolean in(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof PreviewGone) return true;
+            }
+            return false;
+        }
+    }
+
+    private static PreviewDeployment writeStatus(
+            KubernetesClient client, PreviewDeployment preview, PreviewDeploymentStatus status) {
+        try {
+            return StatusWrite.write(client, preview, status);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) throw new PreviewGone(e);
+            throw e;
         }
     }
 
@@ -145,7 +179,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         SlotLedger.Settled<Decision> settled = ledger.decide(
                 preview,
                 limit,
-                (Admission.Decision slot) -> Lifecycle.decide(observations.of(preview, context, slot)),
+                (Admission.Decision slot) -> Lifecycle.decide(observations.of(
+                        preview,
+                        context,
+                        slot,
+                        name -> ledger.holds(preview.getMetadata().getNamespace(), name))),
                 Decision::holdsSlot);
         Decision decision = settled.decision();
         if (settled.freed()) {
@@ -228,11 +266,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
         observer.statusChanged(preview, before, after);
         if (context == null) {
-            StatusWrite.write(client, preview, after);
+            writeStatus(client, preview, after);
             return;
         }
         PrimaryUpdateAndCacheUtils.updateAndCacheResource(
-                preview, context, UnaryOperator.identity(), current -> StatusWrite.write(client, current, after));
+                preview, context, UnaryOperator.identity(), current -> writeStatus(client, current, after));
     }
 
     /**
@@ -293,6 +331,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         Duration retryAfter = backoff.failed(ResourceID.fromResource(preview));
         try {
             report(preview, null, Failure.status(preview, Failure.Kind.API_ERROR, message(e), clock.instant()));
+        } catch (PreviewGone gone) {
+            gone(preview);
+            return ErrorStatusUpdateControl.noStatusUpdate();
         } catch (KubernetesClientException unwritable) {
             log.warn(
                     "{}/{}: could not write the failure to the status either: {}",

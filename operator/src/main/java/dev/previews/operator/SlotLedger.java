@@ -58,6 +58,20 @@ final class SlotLedger {
         }
     }
 
+    /**
+     * Whether the preview holds a slot of its namespace, as the ledger records it. Within {@link #decide}
+     * for that namespace this is the answer of the namespace's decisions so far, which the statuses in
+     * the cache may not show yet (the branch rule asks it: two previews of one branch decided one after
+     * the other must not both find the branch free).
+     */
+    boolean holds(String namespace, String name) {
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) return false;
+        synchronized (ns) {
+            return ns.holders.contains(name);
+        }
+    }
+
     /** The preview is gone: its slot, if it held one, is free. */
     boolean gone(String namespace, String name) {
         Namespace ns = namespaces.get(namespace);

@@ -103,12 +103,18 @@ public final class RunCommand implements Callable<Integer> {
         if (!watched.isEmpty()) {
             config = config.withNamespaces(new LinkedHashSet<>(watched));
         }
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        OperatorProcess.Options options = processOptions();
+        // with leader election, no write leaves a replica that may have lost the Lease (see LeaseFence)
+        LeaseFence fence = options.leaderElection() ? new LeaseFence(options.leaseDuration()) : null;
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withHttpClientBuilderConsumer(b -> {
+                    if (fence != null) b.addOrReplaceInterceptor("lease-fence", fence);
+                })
+                .build();
         log.info(
                 "connecting to {} (watching {})",
                 client.getMasterUrl(),
                 config.namespaces().isEmpty() ? "all namespaces" : String.join(", ", config.namespaces()));
-        OperatorProcess.Options options = processOptions();
         AtomicReference<OperatorProcess> running = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

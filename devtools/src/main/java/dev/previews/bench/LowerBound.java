@@ -11,7 +11,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.api.SeedStatus;
-import dev.previews.operator.EventRecorder;
+import dev.previews.operator.EventWrites;
 import dev.previews.operator.StatusWrite;
 import dev.previews.operator.TransitionEvents;
 import dev.previews.policy.ConditionSet;
@@ -28,7 +28,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +67,6 @@ final class LowerBound {
             throws Exception {
         KubernetesClient driver = api.client("driver");
         KubernetesClient worker = api.client("lower-bound");
-        EventRecorder recorder = events ? new EventRecorder(worker, Clock.systemUTC()) : null;
         ReadyClock clock = new ReadyClock(Workload.COMMIT_A, workload.previews());
         api.log().listen(clock);
         BlockingQueue<PreviewDeployment> created = new LinkedBlockingQueue<>();
@@ -84,7 +82,7 @@ final class LowerBound {
                     while (true) {
                         PreviewDeployment p = created.take();
                         if (p == poison) return null;
-                        bringToReady(worker, p, recorder);
+                        bringToReady(worker, p, events);
                     }
                 }));
             }
@@ -114,7 +112,7 @@ final class LowerBound {
     }
 
     /** The unavoidable requests of one preview, in the order the operator makes them (and its Events, when given). */
-    private static void bringToReady(KubernetesClient client, PreviewDeployment preview, EventRecorder events) {
+    private static void bringToReady(KubernetesClient client, PreviewDeployment preview, boolean events) {
         Instant now = Instant.now();
         String createdAt = Timestamps.format(now);
         SpecCheck.Resolved resolved = SpecCheck.check(preview, null).resolved();
@@ -213,7 +211,7 @@ final class LowerBound {
         status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, null, null));
         status.setPhase(Phase.Seeding);
         preview = writeStatus(client, preview, status);
-        record(events, preview, before, status);
+        record(client, events, preview, before, status);
         before = status;
 
         job.setStatus(new JobStatusBuilder()
@@ -244,18 +242,26 @@ final class LowerBound {
         status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, createdAt, message));
         status.setPhase(Phase.Ready);
         preview = writeStatus(client, preview, status);
-        record(events, preview, before, status);
+        record(client, events, preview, before, status);
     }
 
-    /** The Events the operator records for this transition, recorded as it records them. */
+    /**
+     * The Events the operator records for this transition (its own code decides which, and builds them),
+     * each one POST, made by the worker itself: what a plain loop that records them has to send.
+     */
     private static void record(
-            EventRecorder events,
+            KubernetesClient client,
+            boolean events,
             PreviewDeployment preview,
             PreviewDeploymentStatus before,
             PreviewDeploymentStatus after) {
-        if (events != null) {
+        if (events) {
             TransitionEvents.between(before, after)
-                    .forEach(n -> events.record(preview, n.type(), n.reason(), n.message()));
+                    .forEach(n -> client.v1()
+                            .events()
+                            .inNamespace(preview.getMetadata().getNamespace())
+                            .resource(EventWrites.body(preview, n.type(), n.reason(), n.message(), Instant.now()))
+                            .create());
         }
     }
 

@@ -24,6 +24,7 @@ public final class PreviewOperator implements AutoCloseable {
     private final Operator operator;
     private final PreviewReconciler reconciler;
     private final Notifier notifier;
+    private final EventRecorder events;
 
     public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
         this(client, config, clock, PreviewObserver.NONE, o -> {});
@@ -37,7 +38,7 @@ public final class PreviewOperator implements AutoCloseable {
         this(client, config, clock, PreviewObserver.NONE, extra);
     }
 
-    /** With the notifications' metrics in a registry of their own (nobody reads them). */
+    /** With the notifications' and the Events' metrics in a registry of their own (nobody reads them). */
     public PreviewOperator(
             KubernetesClient client,
             OperatorConfig config,
@@ -49,7 +50,7 @@ public final class PreviewOperator implements AutoCloseable {
 
     /**
      * @param observer told of status transitions, expiries and deletions (metrics)
-     * @param registry where the notifications' metrics go
+     * @param registry where the notifications' and the Events' metrics go
      * @param extra further java-operator-sdk settings (leader election, metrics, threads)
      */
     public PreviewOperator(
@@ -68,7 +69,8 @@ public final class PreviewOperator implements AutoCloseable {
             extra.accept(o);
         });
         this.notifier = Notifier.start(config.notifications(), clock, registry);
-        this.reconciler = new PreviewReconciler(client, config, clock, observer, notifier);
+        this.events = new EventRecorder(client, clock, registry);
+        this.reconciler = new PreviewReconciler(client, config, clock, observer, notifier, events);
         operator.register(reconciler, o -> {
             o.withOnAddFilter(reconciler.countingAdds());
             if (config.namespaces().isEmpty()) {
@@ -106,10 +108,10 @@ public final class PreviewOperator implements AutoCloseable {
 
     /**
      * Stops the operator: first the reconciles (those under way finish, no new one starts), then
-     * java-operator-sdk (its informers), then the wake-up timer, then the notifications (what is due
-     * within a short grace is delivered, the rest dropped). A reconcile never runs on informers that
-     * have stopped, nor fails on a timer that is already shut down, nor queues a notification that
-     * nobody will deliver.
+     * java-operator-sdk (its informers), then the wake-up timer, then the Events (what is queued is
+     * written, within a short grace), then the notifications (what is due within a short grace is
+     * delivered, the rest dropped). A reconcile never runs on informers that have stopped, nor fails on
+     * a timer that is already shut down, nor queues an Event or a notification that nobody will write.
      */
     @Override
     public void close() {
@@ -124,6 +126,7 @@ public final class PreviewOperator implements AutoCloseable {
             operator.stop();
         } finally {
             reconciler.wakeUps().close();
+            events.close();
             notifier.close();
         }
     }

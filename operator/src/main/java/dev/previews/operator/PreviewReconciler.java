@@ -68,17 +68,23 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private DecisionExecutor executor;
 
     public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
-        this(client, config, clock, observer, Notifier.none());
+        this(client, config, clock, observer, Notifier.none(), new EventRecorder(client, clock));
     }
 
+    /** @param events records the Events (off the reconcile: it queues them); the caller stops it */
     public PreviewReconciler(
-            KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer, Notifier notifier) {
+            KubernetesClient client,
+            OperatorConfig config,
+            Clock clock,
+            PreviewObserver observer,
+            Notifier notifier,
+            EventRecorder events) {
         this.client = client;
         this.notifier = notifier;
         this.observer = observer;
         this.clock = clock;
         this.writer = new ChildWriter(client);
-        this.events = new EventRecorder(client, clock);
+        this.events = events;
         this.observations = new Observations(client, config, clock, index, writer);
         this.sources = new PreviewEvents(index);
         this.wakeUps = new WakeUpTimer(clock, sources::wake);

@@ -233,12 +233,22 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
             return;
         }
         observer.statusChanged(preview, before, after);
-        if (context == null) {
-            StatusWrite.write(client, preview, after);
-            return;
+        try {
+            if (context == null) {
+                StatusWrite.write(client, preview, after);
+                return;
+            }
+            PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+                    preview, context, UnaryOperator.identity(), current -> StatusWrite.write(client, current, after));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) throw e;
+            // deleted between the reconcile's read and this write (by someone, or with its namespace): gone,
+            // and its deletion is reconciled next
+            log.debug(
+                    "{}/{}: deleted while its status was written",
+                    preview.getMetadata().getNamespace(),
+                    preview.getMetadata().getName());
         }
-        PrimaryUpdateAndCacheUtils.updateAndCacheResource(
-                preview, context, UnaryOperator.identity(), current -> StatusWrite.write(client, current, after));
     }
 
     /**

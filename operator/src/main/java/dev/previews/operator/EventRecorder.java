@@ -2,49 +2,44 @@ package dev.previews.operator;
 
 import dev.previews.api.PreviewDeployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records Kubernetes Events on previews, as {@code kubectl describe pd} shows them, off the
- * reconcile: {@link #record} logs the Event, puts it in a bounded queue and returns, never waiting
- * for the API server and never throwing. One thread writes the queue in order, through the
- * {@link EventCorrelator} (the same Event again is a patch of its count; a storm on one object is
- * held to a burst, then one write a minute). A full queue drops the new Event (counted, and said
- * in the log at most once a minute). {@link #close} writes what is queued, within a grace period.
+ * reconcile: {@link #record} logs the Event, queues it and returns, never waiting for the API server
+ * and never throwing. {@link #LANES} writers ({@link EventLane}) write the queues, each the Events of
+ * its share of the previews, in order, through an {@link EventCorrelator} (the same Event again is a
+ * patch of its count; a storm on one preview is held to a burst, then one write a minute). A full
+ * queue drops the new Event (counted, and said in the log at most once a minute). {@link #close}
+ * writes what is queued, within a grace period.
+ *
+ * <p>Several writers, because the reconciles that used to write Events themselves were several: one
+ * writer on a busy two-CPU machine fell behind a burst of a thousand previews (docs/BENCHMARKS.md).
  *
  * <p>Metrics: {@code preview_operator_events_total{outcome}}: {@code created}, {@code aggregated} (a
- * patch of an existing Event's count), {@code dropped} (queue full, or over the object's limit),
+ * patch of an existing Event's count), {@code dropped} (queue full, or over the preview's limit),
  * {@code failed} (refused by the API server).
  */
 public class EventRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
     public static final String COMPONENT = "preview-operator";
-    /** Events waiting to be written, at most (client-go's recorder queues 1000 too). */
-    static final int QUEUE_CAPACITY = 1000;
-    /** How long {@link #close()} lets the writer finish what is queued. */
+    /** Writers, each with its own queue and thread; a preview's Events always go to the same one. */
+    static final int LANES = 4;
+    /** Events waiting to be written, at most, in all. */
+    static final int QUEUE_CAPACITY = 4096;
+    /** How long {@link #close()} lets the writers finish what is queued. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    /** How often the writer looks at counts held back by the rate limit. */
-    private static final Duration TICK = Duration.ofSeconds(1);
 
     private static final Duration DROP_LOG_INTERVAL = Duration.ofMinutes(1);
-    /** Wakes the writer when the recorder stops. */
-    private static final EventOccurrence STOP =
-            new EventOccurrence(null, null, null, null, Type.Normal, "", "", Instant.EPOCH);
 
     public enum Type {
         Normal,
@@ -59,15 +54,11 @@ public class EventRecorder implements AutoCloseable {
     }
 
     private final Clock clock;
-    private final BlockingQueue<EventOccurrence> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
-    private final EventCorrelator correlator = new EventCorrelator();
-    private final EventWrites writes;
-    private final Map<Outcome, Counter> counters;
+    private final EventLane[] lanes = new EventLane[LANES];
+    private final Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
     private final AtomicLong queueDrops = new AtomicLong();
     private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL.toNanos());
-    private final Thread writer;
     private volatile boolean stopping;
-    private long correlatorDropsCounted;
 
     public EventRecorder(KubernetesClient client, Clock clock) {
         this(client, clock, new SimpleMeterRegistry());
@@ -75,15 +66,22 @@ public class EventRecorder implements AutoCloseable {
 
     public EventRecorder(KubernetesClient client, Clock clock, MeterRegistry registry) {
         this.clock = clock;
-        this.writes = new EventWrites(client);
-        this.counters = Map.of(
-                Outcome.created, counter(registry, Outcome.created),
-                Outcome.aggregated, counter(registry, Outcome.aggregated),
-                Outcome.dropped, counter(registry, Outcome.dropped),
-                Outcome.failed, counter(registry, Outcome.failed));
-        this.writer = new Thread(this::writeAll, "preview-events");
-        writer.setDaemon(true);
-        writer.start();
+        for (Outcome outcome : Outcome.values()) {
+            counters.put(
+                    outcome,
+                    Counter.builder("preview.operator.events")
+                            .description("Kubernetes Events on previews, by what became of them")
+                            .tag("outcome", outcome.name())
+                            .register(registry));
+        }
+        for (int i = 0; i < LANES; i++) {
+            lanes[i] = new EventLane(
+                    "preview-events-" + (i + 1),
+                    QUEUE_CAPACITY / LANES,
+                    new EventWrites(client),
+                    clock,
+                    outcome -> counters.get(outcome).increment());
+        }
     }
 
     /** Logs the Event and queues it; returns at once. */
@@ -99,27 +97,18 @@ public class EventRecorder implements AutoCloseable {
             log.debug("{}/{}: no Event {}: the operator is stopping", namespace, name, reason);
             return;
         }
-        // one place of the queue stays free for STOP
-        if (queue.remainingCapacity() <= 1
-                || !queue.offer(EventOccurrence.of(preview, type, reason, message, clock.instant()))) {
-            counters.get(Outcome.dropped).increment();
-            long drops = queueDrops.incrementAndGet();
-            long now = System.nanoTime();
-            long last = lastDropLog.get();
-            if (now - last >= DROP_LOG_INTERVAL.toNanos() && lastDropLog.compareAndSet(last, now)) {
-                log.warn(
-                        "Events are recorded faster than the API server takes them: {} queued, {} dropped so far"
-                                + " (the latest {} on {}/{})",
-                        QUEUE_CAPACITY,
-                        drops,
-                        reason,
-                        namespace,
-                        name);
-            }
+        EventOccurrence o = EventOccurrence.of(preview, type, reason, message, clock.instant());
+        if (!lanes[lane(o.subject())].offer(o)) {
+            dropped(reason, namespace, name);
         }
     }
 
-    /** Writes what is queued (within {@link #STOP_GRACE}) and stops the writer. */
+    /** The writer of a preview's Events: always the same, so that they are written in order. */
+    static int lane(EventOccurrence.Subject preview) {
+        return Math.floorMod(preview.hashCode(), LANES);
+    }
+
+    /** Writes what is queued (within {@link #STOP_GRACE}) and stops the writers. */
     @Override
     public void close() {
         close(STOP_GRACE);
@@ -127,87 +116,32 @@ public class EventRecorder implements AutoCloseable {
 
     public void close(Duration grace) {
         stopping = true;
-        queue.offer(STOP);
+        for (EventLane lane : lanes) lane.stop();
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
-            writer.join(grace.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (writer.isAlive()) {
-            log.warn("stopping with {} Events not written after {} s", queue.size(), grace.toSeconds());
-            writer.interrupt();
-        }
-    }
-
-    /** The writer thread: every queued occurrence in order, and the counts the rate limit held back. */
-    private void writeAll() {
-        try {
-            while (!(stopping && queue.isEmpty())) {
-                EventOccurrence o =
-                        queue.poll(correlator.hasPending() ? TICK.toMillis() : 60_000, TimeUnit.MILLISECONDS);
-                Instant now = clock.instant();
-                if (o != null && o != STOP) {
-                    correlator.observe(o).ifPresent(this::write);
-                    countCorrelatorDrops();
+            for (EventLane lane : lanes) {
+                if (!lane.awaitStopped(deadline)) {
+                    log.warn("stopping with Events not written after {} s", grace.toSeconds());
                 }
-                correlator.due(now).forEach(this::write);
             }
-            correlator.rest().forEach(this::write);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("the Event writer stopped: {}", e.toString(), e);
         }
     }
 
-    private void write(EventCorrelator.Write w) {
-        List<EventCorrelator.Write> next = new ArrayList<>(1);
-        if (w instanceof EventCorrelator.Create c) {
-            String name = writes.create(c);
-            if (name != null) {
-                correlator.created(c.key(), name);
-                counters.get(Outcome.created).increment();
-            } else {
-                correlator.lost(c.key());
-                failed(c.key(), writes.lastFailure());
-            }
-        } else if (w instanceof EventCorrelator.Patch p) {
-            switch (writes.patch(p)) {
-                case WRITTEN -> counters.get(Outcome.aggregated).increment();
-                case GONE -> correlator.lost(p.key()).ifPresent(next::add);
-                default -> failed(p.key(), writes.lastFailure());
-            }
+    private void dropped(String reason, String namespace, String name) {
+        counters.get(Outcome.dropped).increment();
+        long drops = queueDrops.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastDropLog.get();
+        if (now - last >= DROP_LOG_INTERVAL.toNanos() && lastDropLog.compareAndSet(last, now)) {
+            log.warn(
+                    "Events are recorded faster than the API server takes them: {} dropped so far (the latest {} on"
+                            + " {}/{})",
+                    drops,
+                    reason,
+                    namespace,
+                    name);
         }
-        next.forEach(this::write);
-    }
-
-    private void failed(EventOccurrence.Key key, KubernetesClientException e) {
-        if (e != null && EventWrites.outcomeOf(e) == EventWrites.Outcome.NAMESPACE_TERMINATING) {
-            log.debug(
-                    "no event {} on {}/{}: the namespace is being deleted", key.reason(), key.namespace(), key.name());
-            return;
-        }
-        counters.get(Outcome.failed).increment();
-        log.warn(
-                "could not record event {} on {}/{}: {}",
-                key.reason(),
-                key.namespace(),
-                key.name(),
-                e == null ? "no answer" : e.getMessage());
-    }
-
-    private void countCorrelatorDrops() {
-        long dropped = correlator.dropped();
-        if (dropped > correlatorDropsCounted) {
-            counters.get(Outcome.dropped).increment(dropped - correlatorDropsCounted);
-            correlatorDropsCounted = dropped;
-        }
-    }
-
-    private static Counter counter(MeterRegistry registry, Outcome outcome) {
-        return Counter.builder("preview.operator.events")
-                .description("Kubernetes Events on previews, by what became of them")
-                .tag("outcome", outcome.name())
-                .register(registry);
     }
 }

@@ -209,7 +209,17 @@ public final class Report {
                 runs,
                 "operator writes per preview (no Events)",
                 r -> f(num(r, "apiCost.operatorWritesPerPreview"), 2));
-        row(rows, runs, "operator Events per preview", r -> f(num(r, "apiCost.operatorEventsPerPreview"), 2));
+        row(
+                rows,
+                runs,
+                "operator Events per preview: POSTs / count patches",
+                r -> f(num(r, "apiCost.operatorEventsPerPreview"), 2) + " / "
+                        + f(num(r, "apiCost.operatorEventPatchesPerPreview"), 2));
+        row(
+                rows,
+                runs,
+                "burst: last Event written (s) / Events dropped",
+                r -> f(num(r, "burst.events.lastWrittenSeconds"), 2) + " / " + f(num(r, "burst.events.dropped"), 0));
         row(
                 rows,
                 runs,

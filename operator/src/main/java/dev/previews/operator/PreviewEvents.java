@@ -48,6 +48,7 @@ final class PreviewEvents {
                         // Namespaces are cluster-scoped: one informer for all of them, whatever namespaces the
                         // controller watches (otherwise the plan label is looked up where it is not cached).
                         .withWatchAllNamespaces()
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(
                                 ns -> index.inNamespace(ns.getMetadata().getName()).stream()
                                         .map(ResourceID::fromResource)
@@ -68,6 +69,7 @@ final class PreviewEvents {
                 InformerEventSourceConfiguration.from(type, PreviewDeployment.class)
                         .withName(type.getSimpleName().toLowerCase())
                         .withLabelSelector(PreviewNames.MANAGED_SELECTOR)
+                        .withItemStore(new LeanItemStore<>())
                         .build(),
                 context);
     }

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
         name = "previews",
         triggerReconcilerOnAllEvents = true,
         generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = NotOnlyStatus.class))
+        informer = @Informer(onUpdateFilter = NotOnlyStatus.class, itemStore = LeanItemStore.Previews.class))
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
     /** When to look again at a preview whose cached children turned out to be gone already. */

@@ -4,6 +4,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.policy.Admission;
 import dev.previews.spec.Timestamps;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,11 @@ public final class PreviewIndex {
                                 : List.of(branchKey(
                                         p.getMetadata().getNamespace(),
                                         p.getSpec().getBranch()))));
+    }
+
+    /** Whether the preview is in the cache (true before the cache is attached: nothing is known to be gone). */
+    boolean contains(ResourceID id) {
+        return cache == null || cache.get(id).isPresent();
     }
 
     private static String branchKey(String namespace, String branch) {

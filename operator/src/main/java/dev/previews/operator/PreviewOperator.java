@@ -60,14 +60,19 @@ public final class PreviewOperator implements AutoCloseable {
             PreviewObserver observer,
             MeterRegistry registry,
             Consumer<ConfigurationServiceOverrider> extra) {
+        // the reconciles of the preview seen first go first: a burst's first previews are Ready early
+        OldestFirstExecutor reconciles = new OldestFirstExecutor(1, this::knows);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withCloseClientOnStop(false)
-                    .withStopOnInformerErrorDuringStartup(true);
+                    .withStopOnInformerErrorDuringStartup(true)
+                    .withExecutorService(reconciles);
             extra.accept(o);
         });
+        // as many threads as configured (java-operator-sdk's default, or a caller's)
+        reconciles.resize(operator.getConfigurationService().concurrentReconciliationThreads());
         this.notifier = Notifier.start(config.notifications(), clock, registry);
         this.events = new EventRecorder(client, clock, registry);
         this.reconciler = new PreviewReconciler(client, config, clock, observer, notifier, events);
@@ -79,6 +84,11 @@ public final class PreviewOperator implements AutoCloseable {
                 o.settingNamespaces(config.namespaces());
             }
         });
+    }
+
+    /** Whether the preview is in the operator's cache (true until the reconciler is there). */
+    private boolean knows(ResourceID preview) {
+        return reconciler == null || reconciler.knows(preview);
     }
 
     public PreviewOperator start() {

@@ -94,6 +94,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         return wakeUps;
     }
 
+    /** Whether the preview is in the operator's cache. */
+    boolean knows(ResourceID preview) {
+        return index.contains(preview);
+    }
+
     /** Reconciles the preview again now, as if something about it had changed. */
     public void resync(ResourceID preview) {
         sources.wake(preview);

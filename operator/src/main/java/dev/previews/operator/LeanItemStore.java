@@ -2,6 +2,7 @@ package dev.previews.operator;
 
 import dev.previews.api.PreviewDeployment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 
@@ -33,6 +34,21 @@ public class LeanItemStore<R extends HasMetadata> extends BasicItemStore<R> {
             object.getMetadata().setManagedFields(null);
         }
         return object;
+    }
+
+    /**
+     * Seed Jobs without their pod template as well: the operator reads a Job's name, labels,
+     * annotations and status (its outcome), never its template, and never writes a Job back (a new
+     * seed is a new Job). The template is most of a Job.
+     */
+    public static final class Jobs extends LeanItemStore<Job> {
+        @Override
+        public Job put(String key, Job job) {
+            if (job != null && job.getSpec() != null) {
+                job.getSpec().setTemplate(null);
+            }
+            return super.put(key, job);
+        }
     }
 
     /** For the previews' informer, which java-operator-sdk builds from an annotation (a class without type arguments). */

@@ -69,9 +69,14 @@ final class PreviewEvents {
                 InformerEventSourceConfiguration.from(type, PreviewDeployment.class)
                         .withName(type.getSimpleName().toLowerCase())
                         .withLabelSelector(PreviewNames.MANAGED_SELECTOR)
-                        .withItemStore(new LeanItemStore<>())
+                        .withItemStore(leanStore(type))
                         .build(),
                 context);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> LeanItemStore<R> leanStore(Class<R> type) {
+        return type == Job.class ? (LeanItemStore<R>) new LeanItemStore.Jobs() : new LeanItemStore<>();
     }
 
     InformerEventSource<Namespace, PreviewDeployment> namespaces() {

@@ -2,6 +2,7 @@ package dev.previews.operator;
 
 import static dev.previews.testing.PreviewCluster.condition;
 import static dev.previews.testing.Previews.preview;
+import static dev.previews.testing.Previews.withSeed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +11,7 @@ import dev.previews.testing.PreviewCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The operator's caches keep only what it reads: {@code managedFields}, which a real API server
  * writes on every object (the mock keeps what it is given), is not stored, neither on the previews
- * nor on their children.
+ * nor on their children; nor the pod template of a seed Job, which it never reads.
  */
 class LeanCachesTest {
     @RegisterExtension
@@ -73,6 +75,26 @@ class LeanCachesTest {
                         .getMetadata()
                         .getManagedFields())
                 .isNullOrEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void cachedSeedJobsHaveNoPodTemplate() {
+        cluster.create(withSeed(preview(NS, "seeded", "feature/seeded")));
+        cluster.makeAvailable(NS, "seeded");
+        Job job = cluster.awaitSeedJob(NS, "seeded");
+        assertThat(job.getSpec().getTemplate()).isNotNull();
+
+        InformerEventSource<Job, PreviewDeployment> jobs = (InformerEventSource<Job, PreviewDeployment>) controller()
+                .getEventSourceManager()
+                .getEventSourcesFor(Job.class)
+                .get(0);
+        ResourceID id = new ResourceID(job.getMetadata().getName(), NS);
+        await().atMost(PreviewCluster.WAIT).until(() -> jobs.get(id).isPresent());
+        assertThat(jobs.get(id).orElseThrow().getSpec().getTemplate()).isNull();
+        // what the operator reads of it is there: the seed goes on to its outcome
+        cluster.simulator().succeedSeed(NS, job.getMetadata().getName());
+        cluster.awaitPreview(NS, "seeded", condition("Ready", "True", "Ready"));
     }
 
     @SuppressWarnings("unchecked")

@@ -136,7 +136,7 @@ What the operator does in the namespaces it watches (see deploy/02-rbac.yaml for
   verbs: ["list"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "patch"]
 {{- end }}
 
 {{/* Namespaces are cluster-scoped: a namespace's plan is its label previews.dev/plan. */}}

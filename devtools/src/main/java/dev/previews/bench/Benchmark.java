@@ -146,6 +146,8 @@ public final class Benchmark {
                 long reconciled = reconciles.finished();
                 long reconcileCpu = reconciles.cpuNanos();
                 String patch = "{\"spec\":{\"commit\":\"" + Workload.COMMIT_B + "\"}}";
+                double droppedBefore = EventTrail.dropped(reconciles.registry);
+                long stormStart = System.nanoTime();
                 parallel(i -> {
                     stormClock.started(workload.key(i));
                     driver.resources(PreviewDeployment.class)
@@ -154,9 +156,19 @@ public final class Benchmark {
                             .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
                 });
                 awaitReady("commit storm", stormClock);
+                Map<String, Object> stormEvents = EventTrail.await(
+                        () -> eventWrites(api.log().snapshot()),
+                        eventWrites(before),
+                        4L * settings.previews(),
+                        reconciles.registry,
+                        droppedBefore,
+                        settings.previews(),
+                        stormStart,
+                        settings.timeout());
                 var cpu1 = ProcessStats.cpu();
                 calls = RequestLog.between(before, api.log().snapshot());
                 Map<String, Object> storm = timing(stormClock);
+                storm.put("events", stormEvents);
                 storm.put("reconcilesPerPreview", (reconciles.finished() - reconciled) / (double) settings.previews());
                 storm.put("writesPerPreview", writes(calls, "operator", false) / (double) settings.previews());
                 storm.put(
@@ -348,15 +360,27 @@ public final class Benchmark {
         long reconciled = reconciles.finished();
         long reconcileCpu = reconciles.cpuNanos();
         KubernetesClient driver = api.driver();
+        double droppedBefore = EventTrail.dropped(reconciles.registry);
+        long t0 = System.nanoTime();
         parallel(i -> {
             clock.started(workload.key(i));
             driver.resource(workload.preview(i)).create();
         });
         awaitReady("burst", clock);
+        Map<String, Object> events = EventTrail.await(
+                () -> eventWrites(api.log().snapshot()),
+                eventWrites(before),
+                3L * settings.previews(),
+                reconciles.registry,
+                droppedBefore,
+                settings.previews(),
+                t0,
+                settings.timeout());
         var cpu1 = ProcessStats.cpu();
         Map<String, RequestLog.Counter> calls =
                 RequestLog.between(before, api.log().snapshot());
         Map<String, Object> figures = timing(clock);
+        figures.put("events", events);
         figures.put("reconcilesPerPreview", (reconciles.finished() - reconciled) / (double) settings.previews());
         figures.put(
                 "cpuSeconds",
@@ -377,12 +401,18 @@ public final class Benchmark {
         return order.get(order.size() / 2);
     }
 
+    /** The operator's Event writes (creates, and patches of a count) in a snapshot of the log. */
+    private static long eventWrites(Map<String, RequestLog.Counter> log) {
+        return count(log, "operator", "create", "events") + count(log, "operator", "patch", "events");
+    }
+
     private PreviewOperator start(KubernetesClient client, OperatorConfig config, Reconciles reconciles) {
         return new PreviewOperator(
                         client,
                         config,
                         Clock.systemUTC(),
                         PreviewObserver.NONE,
+                        reconciles.registry,
                         o -> o.withConcurrentReconciliationThreads(settings.concurrency())
                                 .withMetrics(reconciles)
                                 // a stop lets the reconciles under way finish
@@ -441,6 +471,7 @@ public final class Benchmark {
         double n = settings.previews();
         out.put("operatorWritesPerPreview", writes(calls, "operator", false) / n);
         out.put("operatorEventsPerPreview", count(calls, "operator", "create", "events") / n);
+        out.put("operatorEventPatchesPerPreview", count(calls, "operator", "patch", "events") / n);
         out.put("operatorRequestsPerPreview", byCall(calls, "operator", settings.previews()));
         out.put("simulatorRequestsPerPreview", byCall(calls, "simulator", settings.previews()));
         out.put("driverRequestsPerPreview", byCall(calls, "driver", settings.previews()));

@@ -11,7 +11,7 @@ import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.api.SeedStatus;
-import dev.previews.operator.EventRecorder;
+import dev.previews.operator.EventWrites;
 import dev.previews.operator.StatusWrite;
 import dev.previews.operator.TransitionEvents;
 import dev.previews.policy.ConditionSet;
@@ -21,7 +21,6 @@ import dev.previews.spec.SpecCheck;
 import dev.previews.spec.Timestamps;
 import dev.previews.workload.BackendResources;
 import dev.previews.workload.SeedJobs;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -29,7 +28,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +67,6 @@ final class LowerBound {
             throws Exception {
         KubernetesClient driver = api.client("driver");
         KubernetesClient worker = api.client("lower-bound");
-        EventRecorder recorder = events ? new EventRecorder(worker, Clock.systemUTC()) : null;
         ReadyClock clock = new ReadyClock(Workload.COMMIT_A, workload.previews());
         api.log().listen(clock);
         BlockingQueue<PreviewDeployment> created = new LinkedBlockingQueue<>();
@@ -85,7 +82,7 @@ final class LowerBound {
                     while (true) {
                         PreviewDeployment p = created.take();
                         if (p == poison) return null;
-                        bringToReady(worker, p, recorder);
+                        bringToReady(worker, p, events);
                     }
                 }));
             }
@@ -115,57 +112,11 @@ final class LowerBound {
     }
 
     /** The unavoidable requests of one preview, in the order the operator makes them (and its Events, when given). */
-    private static void bringToReady(KubernetesClient client, PreviewDeployment preview, EventRecorder events) {
-        Instant now = Instant.now();
-        String createdAt = Timestamps.format(now);
-        SpecCheck.Resolved resolved = SpecCheck.check(preview, null).resolved();
-        String name = preview.getMetadata().getName();
-        String namespace = preview.getMetadata().getNamespace();
-        String url = PreviewNames.serviceUrl(name, namespace);
-        Long generation = preview.getMetadata().getGeneration();
-
-        Deployment deployment = client.resource(BackendResources.deployment(preview, resolved.image(), createdAt))
-                .create();
-        Service service = client.resource(BackendResources.service(preview)).create();
-
-        PreviewDeploymentStatus status = new PreviewDeploymentStatus();
-        status.setObservedGeneration(generation);
-        status.setCommit(preview.getSpec().getCommit());
-        status.setShortCommit(PreviewNames.shortCommit(preview.getSpec().getCommit()));
-        status.setPlan("starter");
-        status.setUrl(url);
-        status.setCreatedAt(createdAt);
-        status.setExpiresAt(Timestamps.format(now.plus(Duration.ofDays(5))));
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                PROVISIONED,
-                FALSE,
-                "Provisioning",
-                "Deployment " + name + " is progressing",
-                generation,
-                now));
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                SEEDED,
-                FALSE,
-                "WaitingForBackend",
-                "the seed runs once the backend is available",
-                generation,
-                now));
-        status.setConditions(
-                ConditionSet.put(status.getConditions(), SEED_FAILED, FALSE, "NoFailure", "", generation, now));
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                READY,
-                FALSE,
-                "Provisioning",
-                "Deployment " + name + " is progressing",
-                generation,
-                now));
-        status.setPhase(Phase.Provisioning);
-        preview = writeStatus(client, preview, status);
-        PreviewDeploymentStatus before = status;
-
+    private static void bringToReady(KubernetesClient client, PreviewDeployment preview, boolean events) {
+        Steps steps = new Steps(client, preview, events);
+        steps.provision();
+        Deployment deployment = steps.deployment;
+        String createdAt = steps.createdAt;
         deployment.setStatus(new DeploymentStatusBuilder()
                 .withObservedGeneration(deployment.getMetadata().getGeneration())
                 .withReplicas(1)
@@ -183,41 +134,8 @@ final class LowerBound {
                 .build());
         client.resource(deployment).update();
 
-        var container = SeedJobs.container(preview, resolved.seedImage(), url, PodDefaults.NONE);
-        String fingerprint = SeedJobs.fingerprint(preview, resolved.seedImage());
-        Job job = client.resource(SeedJobs.job(preview, container, fingerprint, PodDefaults.NONE))
-                .create();
-        status = client.getKubernetesSerialization().clone(status);
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                PROVISIONED,
-                TRUE,
-                "Available",
-                "backend for commit " + status.getShortCommit() + " is available",
-                generation,
-                now));
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                SEEDED,
-                FALSE,
-                "Seeding",
-                "seed Job " + job.getMetadata().getName() + " is running",
-                generation,
-                now));
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                READY,
-                FALSE,
-                "Seeding",
-                "seed Job " + job.getMetadata().getName() + " is running",
-                generation,
-                now));
-        status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, null, null));
-        status.setPhase(Phase.Seeding);
-        preview = writeStatus(client, preview, status);
-        record(events, preview, before, status);
-        before = status;
-
+        steps.seed();
+        Job job = steps.job;
         job.setStatus(new JobStatusBuilder()
                 .withSucceeded(1)
                 .withStartTime(createdAt)
@@ -231,33 +149,159 @@ final class LowerBound {
                 .build());
         client.resource(job).update();
 
-        status = client.getKubernetesSerialization().clone(status);
-        String message = "seed Job " + job.getMetadata().getName() + " succeeded";
-        status.setConditions(
-                ConditionSet.put(status.getConditions(), SEEDED, TRUE, "SeedSucceeded", message, generation, now));
-        status.setConditions(ConditionSet.put(
-                status.getConditions(),
-                READY,
-                TRUE,
-                "Ready",
-                "commit " + status.getShortCommit() + " is provisioned and seeded at " + url,
-                generation,
-                now));
-        status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, createdAt, message));
-        status.setPhase(Phase.Ready);
-        preview = writeStatus(client, preview, status);
-        record(events, preview, before, status);
+        steps.ready();
     }
 
-    /** The Events the operator records for this transition, recorded as it records them. */
+    /**
+     * One preview's three steps with the requests that cannot be avoided: provision (create the
+     * Deployment and the Service, status Provisioning), seed once the backend is available (create
+     * the Job, status Seeding), Ready once the seed succeeded (status Ready); with the operator's
+     * Events when asked. Who makes the Deployment available and the Job finish is the caller's
+     * business: the loop above writes their status itself, the run against a real API server waits
+     * for the real controllers ({@link RealApiBenchmark}).
+     */
+    static final class Steps {
+        private final KubernetesClient client;
+        private final boolean events;
+        private final Instant now = Instant.now();
+        final String createdAt = Timestamps.format(now);
+        private final SpecCheck.Resolved resolved;
+        private final String name;
+        private final String url;
+        private final Long generation;
+        private PreviewDeployment preview;
+        private PreviewDeploymentStatus status;
+        Deployment deployment;
+        Job job;
+
+        Steps(KubernetesClient client, PreviewDeployment preview, boolean events) {
+            this.client = client;
+            this.preview = preview;
+            this.events = events;
+            this.resolved = SpecCheck.check(preview, null).resolved();
+            this.name = preview.getMetadata().getName();
+            this.url = PreviewNames.serviceUrl(name, preview.getMetadata().getNamespace());
+            this.generation = preview.getMetadata().getGeneration();
+        }
+
+        void provision() {
+            deployment = client.resource(BackendResources.deployment(preview, resolved.image(), createdAt))
+                    .create();
+            client.resource(BackendResources.service(preview)).create();
+
+            status = new PreviewDeploymentStatus();
+            status.setObservedGeneration(generation);
+            status.setCommit(preview.getSpec().getCommit());
+            status.setShortCommit(PreviewNames.shortCommit(preview.getSpec().getCommit()));
+            status.setPlan("starter");
+            status.setUrl(url);
+            status.setCreatedAt(createdAt);
+            status.setExpiresAt(Timestamps.format(now.plus(Duration.ofDays(5))));
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    PROVISIONED,
+                    FALSE,
+                    "Provisioning",
+                    "Deployment " + name + " is progressing",
+                    generation,
+                    now));
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    SEEDED,
+                    FALSE,
+                    "WaitingForBackend",
+                    "the seed runs once the backend is available",
+                    generation,
+                    now));
+            status.setConditions(
+                    ConditionSet.put(status.getConditions(), SEED_FAILED, FALSE, "NoFailure", "", generation, now));
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    READY,
+                    FALSE,
+                    "Provisioning",
+                    "Deployment " + name + " is progressing",
+                    generation,
+                    now));
+            status.setPhase(Phase.Provisioning);
+            preview = writeStatus(client, preview, status);
+        }
+
+        void seed() {
+            PreviewDeploymentStatus before = status;
+            var container = SeedJobs.container(preview, resolved.seedImage(), url, PodDefaults.NONE);
+            String fingerprint = SeedJobs.fingerprint(preview, resolved.seedImage());
+            job = client.resource(SeedJobs.job(preview, container, fingerprint, PodDefaults.NONE))
+                    .create();
+            status = client.getKubernetesSerialization().clone(status);
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    PROVISIONED,
+                    TRUE,
+                    "Available",
+                    "backend for commit " + status.getShortCommit() + " is available",
+                    generation,
+                    now));
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    SEEDED,
+                    FALSE,
+                    "Seeding",
+                    "seed Job " + job.getMetadata().getName() + " is running",
+                    generation,
+                    now));
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    READY,
+                    FALSE,
+                    "Seeding",
+                    "seed Job " + job.getMetadata().getName() + " is running",
+                    generation,
+                    now));
+            status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, null, null));
+            status.setPhase(Phase.Seeding);
+            preview = writeStatus(client, preview, status);
+            record(client, events, preview, before, status);
+        }
+
+        void ready() {
+            PreviewDeploymentStatus before = status;
+            status = client.getKubernetesSerialization().clone(status);
+            String message = "seed Job " + job.getMetadata().getName() + " succeeded";
+            status.setConditions(
+                    ConditionSet.put(status.getConditions(), SEEDED, TRUE, "SeedSucceeded", message, generation, now));
+            status.setConditions(ConditionSet.put(
+                    status.getConditions(),
+                    READY,
+                    TRUE,
+                    "Ready",
+                    "commit " + status.getShortCommit() + " is provisioned and seeded at " + url,
+                    generation,
+                    now));
+            status.setSeed(new SeedStatus(job.getMetadata().getName(), createdAt, createdAt, message));
+            status.setPhase(Phase.Ready);
+            preview = writeStatus(client, preview, status);
+            record(client, events, preview, before, status);
+        }
+    }
+
+    /**
+     * The Events the operator records for this transition (its own code decides which, and builds them),
+     * each one POST, made by the worker itself: what a plain loop that records them has to send.
+     */
     private static void record(
-            EventRecorder events,
+            KubernetesClient client,
+            boolean events,
             PreviewDeployment preview,
             PreviewDeploymentStatus before,
             PreviewDeploymentStatus after) {
-        if (events != null) {
+        if (events) {
             TransitionEvents.between(before, after)
-                    .forEach(n -> events.record(preview, n.type(), n.reason(), n.message()));
+                    .forEach(n -> client.v1()
+                            .events()
+                            .inNamespace(preview.getMetadata().getNamespace())
+                            .resource(EventWrites.body(preview, n.type(), n.reason(), n.message(), Instant.now()))
+                            .create());
         }
     }
 

@@ -3,6 +3,8 @@ package dev.previews.bench;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -14,9 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Counts the operator's reconciles (java-operator-sdk's metrics hook): in all, and the distinct
  * previews reconciled since the last {@link #mark()}; notes when the first reconcile began and the
- * CPU time the reconciles took (their thread's, between the hook's start and finish).
+ * CPU time the reconciles took (their thread's, between the hook's start and finish); and holds the
+ * registry of the operator's own metrics.
  */
 final class Reconciles implements Metrics {
+    /** Where the operator these count puts its own metrics (the Events it wrote and dropped). */
+    final MeterRegistry registry = new SimpleMeterRegistry();
+
     private long finished;
     private long firstStart;
     private final Set<ResourceID> since = new HashSet<>();

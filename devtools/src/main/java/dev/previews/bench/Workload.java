@@ -10,22 +10,27 @@ import java.util.List;
 
 /**
  * The previews of a benchmark: {@code previews} previews with a seed, spread round-robin over
- * {@code namespaces} namespaces, one branch each. The operator run and the lower bound use the same.
+ * {@code namespaces} namespaces ({@code prefix-000}...), one branch each. The operator run and the lower bound use the same.
  */
-record Workload(int previews, int namespaces) {
+record Workload(int previews, int namespaces, String prefix) {
     static final String COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
     static final String COMMIT_B = "b2c3d4e5f60718293a4b5c6d7e8f901234567890";
+
+    /** In namespaces {@code bench-000}... */
+    Workload(int previews, int namespaces) {
+        this(previews, namespaces, "bench");
+    }
 
     List<String> namespaceNames() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < namespaces; i++) {
-            out.add(String.format("bench-%03d", i));
+            out.add(namespace(i));
         }
         return out;
     }
 
     String namespace(int i) {
-        return String.format("bench-%03d", i % namespaces);
+        return String.format("%s-%03d", prefix, i % namespaces);
     }
 
     String name(int i) {

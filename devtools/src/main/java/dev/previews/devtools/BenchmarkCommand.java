@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.OperatingSystemMXBean;
 import dev.previews.bench.Benchmark;
+import dev.previews.bench.RealApiBenchmark;
 import dev.previews.bench.Report;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -103,6 +104,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean stockMock;
 
     @Option(
+            names = "--kubeconfig",
+            description =
+                    "Run against the real API server this kubeconfig names (with its Deployment, ReplicaSet and Job "
+                            + "controllers; the kubelet is played by the benchmark): rounds of the lower bound and the "
+                            + "operator, alternately, each in namespaces of its own, deleted after it. Its warm-up is "
+                            + "100 previews unless --warmup says otherwise.")
+    Path kubeconfig;
+
+    @Option(
             names = {"-v", "--verbose"},
             description = "Show the operator's log lines (they cost time; off by default).")
     boolean verbose;
@@ -123,6 +133,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             System.err.println("--previews, --namespaces, --concurrency and --rounds must be at least 1");
             return 2;
         }
+        if (kubeconfig != null) return real(parsed);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         doc.put("command", "benchmark " + String.join(" ", parsed.originalArgs()));
@@ -159,6 +170,34 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Report.conclude(doc);
         System.out.println();
         System.out.print(Report.table(doc));
+        write(doc, json);
+        System.out.println();
+        System.out.println("figures written to " + json);
+        return 0;
+    }
+
+    /** The run against a real API server. */
+    private int real(picocli.CommandLine.ParseResult parsed) throws Exception {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        doc.put("command", "benchmark " + String.join(" ", parsed.originalArgs()));
+        doc.put("quick", quick);
+        doc.put("machine", machine());
+        doc.put("loadBefore", loadAverage());
+        int warm = parsed.hasMatchedOption("--warmup") ? warmup : quick ? 0 : 100;
+        List<Map<String, Object>> runs = new ArrayList<>();
+        doc.put("runs", runs);
+        for (int n : previews) {
+            Duration limit = timeout != null ? timeout : Duration.ofMillis(Math.max(120_000L, 600L * n));
+            runs.add(new RealApiBenchmark(
+                            new RealApiBenchmark.Settings(kubeconfig, n, namespaces, concurrency, limit, rounds, warm),
+                            System.out)
+                    .run());
+            warm = 0;
+        }
+        doc.put("loadAfter", loadAverage());
+        System.out.println();
+        System.out.print(RealApiBenchmark.table(doc));
         write(doc, json);
         System.out.println();
         System.out.println("figures written to " + json);

@@ -48,6 +48,7 @@ final class PreviewEvents {
                         // Namespaces are cluster-scoped: one informer for all of them, whatever namespaces the
                         // controller watches (otherwise the plan label is looked up where it is not cached).
                         .withWatchAllNamespaces()
+                        .withItemStore(new LeanItemStore<>())
                         .withSecondaryToPrimaryMapper(
                                 ns -> index.inNamespace(ns.getMetadata().getName()).stream()
                                         .map(ResourceID::fromResource)
@@ -68,8 +69,14 @@ final class PreviewEvents {
                 InformerEventSourceConfiguration.from(type, PreviewDeployment.class)
                         .withName(type.getSimpleName().toLowerCase())
                         .withLabelSelector(PreviewNames.MANAGED_SELECTOR)
+                        .withItemStore(leanStore(type))
                         .build(),
                 context);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> LeanItemStore<R> leanStore(Class<R> type) {
+        return type == Job.class ? (LeanItemStore<R>) new LeanItemStore.Jobs() : new LeanItemStore<>();
     }
 
     InformerEventSource<Namespace, PreviewDeployment> namespaces() {

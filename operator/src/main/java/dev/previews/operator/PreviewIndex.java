@@ -46,6 +46,11 @@ public final class PreviewIndex {
                                         p.getSpec().getBranch()))));
     }
 
+    /** Whether the preview is in the cache (true before the cache is attached: nothing is known to be gone). */
+    boolean contains(ResourceID id) {
+        return cache == null || cache.get(id).isPresent();
+    }
+
     private static String branchKey(String namespace, String branch) {
         return namespace + "\u0000" + branch;
     }

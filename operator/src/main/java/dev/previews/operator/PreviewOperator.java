@@ -24,6 +24,7 @@ public final class PreviewOperator implements AutoCloseable {
     private final Operator operator;
     private final PreviewReconciler reconciler;
     private final Notifier notifier;
+    private final EventRecorder events;
 
     public PreviewOperator(KubernetesClient client, OperatorConfig config, Clock clock) {
         this(client, config, clock, PreviewObserver.NONE, o -> {});
@@ -37,7 +38,7 @@ public final class PreviewOperator implements AutoCloseable {
         this(client, config, clock, PreviewObserver.NONE, extra);
     }
 
-    /** With the notifications' metrics in a registry of their own (nobody reads them). */
+    /** With the notifications' and the Events' metrics in a registry of their own (nobody reads them). */
     public PreviewOperator(
             KubernetesClient client,
             OperatorConfig config,
@@ -49,7 +50,7 @@ public final class PreviewOperator implements AutoCloseable {
 
     /**
      * @param observer told of status transitions, expiries and deletions (metrics)
-     * @param registry where the notifications' metrics go
+     * @param registry where the notifications' and the Events' metrics go
      * @param extra further java-operator-sdk settings (leader election, metrics, threads)
      */
     public PreviewOperator(
@@ -59,16 +60,22 @@ public final class PreviewOperator implements AutoCloseable {
             PreviewObserver observer,
             MeterRegistry registry,
             Consumer<ConfigurationServiceOverrider> extra) {
+        // the reconciles of the preview seen first go first: a burst's first previews are Ready early
+        OldestFirstExecutor reconciles = new OldestFirstExecutor(1, this::knows);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withCloseClientOnStop(false)
-                    .withStopOnInformerErrorDuringStartup(true);
+                    .withStopOnInformerErrorDuringStartup(true)
+                    .withExecutorService(reconciles);
             extra.accept(o);
         });
+        // as many threads as configured (java-operator-sdk's default, or a caller's)
+        reconciles.resize(operator.getConfigurationService().concurrentReconciliationThreads());
         this.notifier = Notifier.start(config.notifications(), clock, registry);
-        this.reconciler = new PreviewReconciler(client, config, clock, observer, notifier);
+        this.events = new EventRecorder(client, clock, registry);
+        this.reconciler = new PreviewReconciler(client, config, clock, observer, notifier, events);
         operator.register(reconciler, o -> {
             o.withOnAddFilter(reconciler.countingAdds());
             if (config.namespaces().isEmpty()) {
@@ -77,6 +84,11 @@ public final class PreviewOperator implements AutoCloseable {
                 o.settingNamespaces(config.namespaces());
             }
         });
+    }
+
+    /** Whether the preview is in the operator's cache (true until the reconciler is there). */
+    private boolean knows(ResourceID preview) {
+        return reconciler == null || reconciler.knows(preview);
     }
 
     public PreviewOperator start() {
@@ -106,10 +118,10 @@ public final class PreviewOperator implements AutoCloseable {
 
     /**
      * Stops the operator: first the reconciles (those under way finish, no new one starts), then
-     * java-operator-sdk (its informers), then the wake-up timer, then the notifications (what is due
-     * within a short grace is delivered, the rest dropped). A reconcile never runs on informers that
-     * have stopped, nor fails on a timer that is already shut down, nor queues a notification that
-     * nobody will deliver.
+     * java-operator-sdk (its informers), then the wake-up timer, then the Events (what is queued is
+     * written, within a short grace), then the notifications (what is due within a short grace is
+     * delivered, the rest dropped). A reconcile never runs on informers that have stopped, nor fails on
+     * a timer that is already shut down, nor queues an Event or a notification that nobody will write.
      */
     @Override
     public void close() {
@@ -124,6 +136,7 @@ public final class PreviewOperator implements AutoCloseable {
             operator.stop();
         } finally {
             reconciler.wakeUps().close();
+            events.close();
             notifier.close();
         }
     }

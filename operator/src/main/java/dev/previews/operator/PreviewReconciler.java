@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
         name = "previews",
         triggerReconcilerOnAllEvents = true,
         generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = NotOnlyStatus.class))
+        informer = @Informer(onUpdateFilter = NotOnlyStatus.class, itemStore = LeanItemStore.Previews.class))
 public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private static final Logger log = LoggerFactory.getLogger(PreviewReconciler.class);
     /** When to look again at a preview whose cached children turned out to be gone already. */
@@ -68,17 +68,23 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private DecisionExecutor executor;
 
     public PreviewReconciler(KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer) {
-        this(client, config, clock, observer, Notifier.none());
+        this(client, config, clock, observer, Notifier.none(), new EventRecorder(client, clock));
     }
 
+    /** @param events records the Events (off the reconcile: it queues them); the caller stops it */
     public PreviewReconciler(
-            KubernetesClient client, OperatorConfig config, Clock clock, PreviewObserver observer, Notifier notifier) {
+            KubernetesClient client,
+            OperatorConfig config,
+            Clock clock,
+            PreviewObserver observer,
+            Notifier notifier,
+            EventRecorder events) {
         this.client = client;
         this.notifier = notifier;
         this.observer = observer;
         this.clock = clock;
         this.writer = new ChildWriter(client);
-        this.events = new EventRecorder(client, clock);
+        this.events = events;
         this.observations = new Observations(client, config, clock, index, writer);
         this.sources = new PreviewEvents(index);
         this.wakeUps = new WakeUpTimer(clock, sources::wake);
@@ -86,6 +92,11 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
 
     public WakeUpTimer wakeUps() {
         return wakeUps;
+    }
+
+    /** Whether the preview is in the operator's cache. */
+    boolean knows(ResourceID preview) {
+        return index.contains(preview);
     }
 
     /** Reconciles the preview again now, as if something about it had changed. */

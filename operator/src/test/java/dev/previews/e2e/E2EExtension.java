@@ -29,6 +29,7 @@ public final class E2EExtension
     /** Every end-to-end class; the permission audit runs only when all of them have. */
     static final Set<String> ALL_CLASSES = Set.of(
             "CrdE2E",
+            "EventsE2E",
             "ExpiryPrecedenceE2E",
             "FieldOwnershipE2E",
             "IdleE2E",

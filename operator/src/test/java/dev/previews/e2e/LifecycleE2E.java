@@ -94,7 +94,7 @@ class LifecycleE2E {
                     .containsEntry(PreviewNames.LABEL_COMMIT, COMMIT_A);
             assertControlledBy(child, created);
         }
-        assertThat(ns.eventReasons("shop-login")).contains("Normal Provisioned");
+        ns.awaitEvents("shop-login", "Normal Provisioned");
     }
 
     @Test
@@ -116,7 +116,7 @@ class LifecycleE2E {
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                 .extracting(EnvVar::getName)
                 .contains("PREVIEW_URL", "PREVIEW_NAME", "PREVIEW_NAMESPACE", "PREVIEW_BRANCH", "PREVIEW_COMMIT");
-        assertThat(ns.eventReasons("shop-seeded")).contains("Normal SeedStarted", "Normal Seeded");
+        ns.awaitEvents("shop-seeded", "Normal SeedStarted", "Normal Seeded");
     }
 
     @Test
@@ -139,7 +139,7 @@ class LifecycleE2E {
         assertThat(ns.jobs("shop-broken-seed").get(0).getStatus().getConditions())
                 .extracting(JobCondition::getType, JobCondition::getReason)
                 .contains(Tuple.tuple("Failed", "BackoffLimitExceeded"));
-        assertThat(ns.events("shop-broken-seed")).anySatisfy(e -> {
+        assertThat(ns.awaitEvents("shop-broken-seed", "Warning SeedFailed")).anySatisfy(e -> {
             assertThat(e.getType() + " " + e.getReason()).isEqualTo("Warning SeedFailed");
             assertThat(e.getMessage()).contains("relation \"users\" does not exist");
         });
@@ -190,7 +190,7 @@ class LifecycleE2E {
         assertThat(after.getStatus().getUrl()).isEqualTo(before.getStatus().getUrl());
         assertThat(Instant.parse(after.getStatus().getCreatedAt()))
                 .isAfterOrEqualTo(Instant.parse(before.getStatus().getCreatedAt()));
-        assertThat(ns.eventReasons("shop-push")).contains("Normal Recreating");
+        ns.awaitEvents("shop-push", "Normal Recreating");
     }
 
     /**

@@ -107,7 +107,7 @@ class PlansE2E {
             assertThat(ns.deployment("third"))
                     .as("Deployment of the preview over the limit")
                     .isNull();
-            assertThat(ns.eventReasons("third")).contains("Warning DeploymentLimitExceeded");
+            ns.awaitEvents("third", "Warning DeploymentLimitExceeded");
             ns.awaitPreview("first", ready());
             ns.awaitPreview("second", ready());
 
@@ -120,7 +120,7 @@ class PlansE2E {
 
     /** The Expired event (kubectl get events) was recorded at expiresAt, not before. */
     private static void assertExpiredAtOrAfter(TestNamespace ns, String preview, Instant expiresAt) {
-        assertThat(ns.events(preview))
+        assertThat(ns.awaitEvents(preview, "Normal Expired"))
                 .filteredOn(e -> "Expired".equals(e.getReason()))
                 .singleElement()
                 .satisfies(e -> assertThat(Instant.parse(e.getFirstTimestamp()))

@@ -57,7 +57,10 @@ class RefusedRequestsE2E {
                 });
             }
             ns.awaitPreview("blocked", CLEARS_WITHIN, ready());
-            assertThat(ns.eventReasons("blocked")).containsOnlyOnce("Warning ReconcileError");
+            assertThat(ns.awaitEvents("blocked", "Warning ReconcileError").stream()
+                            .filter(e -> "ReconcileError".equals(e.getReason())))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
         }
     }
 

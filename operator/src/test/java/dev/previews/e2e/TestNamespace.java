@@ -188,6 +188,18 @@ public final class TestNamespace implements AutoCloseable {
     }
 
     /**
+     * Waits (bounded) until the preview's Events include these ("Normal Provisioned"): the operator
+     * writes Events off the reconcile, shortly after the transition the status already shows.
+     */
+    public List<Event> awaitEvents(String preview, String... typeAndReason) {
+        await(preview + " Events " + String.join(", ", typeAndReason))
+                .atMost(WAIT)
+                .pollInterval(POLL)
+                .until(() -> eventReasons(preview).containsAll(List.of(typeAndReason)));
+        return events(preview);
+    }
+
+    /**
      * Deletes the namespace and waits (bounded) until the namespace controller has removed it; the
      * operator must not have failed a reconcile meanwhile (the controller deletes children before their
      * previews, and the API server refuses new objects in the namespace).

@@ -4,6 +4,7 @@ import static dev.previews.testing.PreviewCluster.condition;
 import static dev.previews.testing.Previews.preview;
 import static dev.previews.testing.Previews.withSeed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.previews.testing.PreviewCluster;
 import java.util.List;
@@ -32,6 +33,9 @@ class ApiCostTest {
         cluster.awaitPreview(NS, "cost", condition("Seeded", "False", "Seeding"));
         cluster.simulator().succeedSeed(NS, job.getMetadata().getName());
         cluster.awaitPreview(NS, "cost", condition("Ready", "True", "Ready"));
+        // Events are written off the reconcile, shortly after their transition
+        await().atMost(PreviewCluster.WAIT)
+                .until(() -> cluster.eventReasons(NS, "cost").size() == 3);
 
         List<String> requests = cluster.drainRequests();
         String base = "/namespaces/" + NS + "/";

@@ -81,7 +81,9 @@ class ExpiryPrecedenceTest {
         cluster.advance(Duration.ofDays(2));
 
         await().atMost(PreviewCluster.WAIT).until(() -> cluster.get("invalid", "edited") == null);
-        assertThat(cluster.eventReasons("invalid", "edited")).contains("Expired");
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(() ->
+                        assertThat(cluster.eventReasons("invalid", "edited")).contains("Expired"));
         assertLeftAlone("invalid", "edited");
     }
 

@@ -135,8 +135,11 @@ class InvalidSpecTest {
                         .get(0)
                         .getImage())
                 .isEqualTo(image);
-        assertThat(cluster.eventReasons(NS, "edited").stream().filter("InvalidSpec"::equals))
-                .hasSize(1);
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(() -> assertThat(
+                                cluster.events(NS, "edited").stream().filter(e -> "InvalidSpec".equals(e.getReason())))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.getCount()).isEqualTo(1)));
 
         cluster.edit(NS, "edited", p -> {
             p.getSpec().getBackend().setImage("registry.example.com/shop/api:{{commit}}");

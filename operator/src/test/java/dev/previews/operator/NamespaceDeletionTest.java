@@ -90,6 +90,8 @@ class NamespaceDeletionTest {
         cluster.create(preview(ns, "login", "feature/login"));
         cluster.makeAvailable(ns, "login");
         cluster.awaitPreview(ns, "login", condition("Ready", "True", null));
+        await().atMost(PreviewCluster.WAIT)
+                .until(() -> cluster.eventReasons(ns, "login").contains("Provisioned"));
         return ns;
     }
 }

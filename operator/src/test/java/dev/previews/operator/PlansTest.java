@@ -82,7 +82,9 @@ class PlansTest {
                 .isNotNull();
         cluster.advance(Duration.ofMinutes(1));
         await().atMost(PreviewCluster.WAIT).until(() -> cluster.get("expire-delete", "old") == null);
-        assertThat(cluster.eventReasons("expire-delete", "old")).contains("Expired");
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(() ->
+                        assertThat(cluster.eventReasons("expire-delete", "old")).contains("Expired"));
     }
 
     @Test
@@ -99,7 +101,9 @@ class PlansTest {
                 .isEqualTo("False");
         await().atMost(PreviewCluster.WAIT)
                 .until(() -> cluster.deployment("gitops", "kept") == null && cluster.service("gitops", "kept") == null);
-        assertThat(cluster.eventReasons("gitops", "kept")).contains("Expired");
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(
+                        () -> assertThat(cluster.eventReasons("gitops", "kept")).contains("Expired"));
 
         Instant pushed = cluster.clock().instant();
         cluster.edit("gitops", "kept", p -> {
@@ -202,7 +206,9 @@ class PlansTest {
                     .startsWith("3 of 3 previews in use in namespace limited (plan team)");
             assertThat(cluster.deployment("limited", name)).isNull();
         }
-        assertThat(cluster.eventReasons("limited", "p4")).contains("DeploymentLimitExceeded");
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(
+                        () -> assertThat(cluster.eventReasons("limited", "p4")).contains("DeploymentLimitExceeded"));
 
         cluster.client()
                 .resources(PreviewDeployment.class)

@@ -75,7 +75,9 @@ class ProvisioningTest {
                 .isEqualTo("Available");
         assertThat(ready.getStatus().condition("Seeded").orElseThrow().getReason())
                 .isEqualTo("NoSeed");
-        assertThat(cluster.eventReasons(NS, "login")).contains("Provisioned");
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(
+                        () -> assertThat(cluster.eventReasons(NS, "login")).contains("Provisioned"));
     }
 
     @Test
@@ -152,7 +154,9 @@ class ProvisioningTest {
                 .as("the Service keeps its name and object")
                 .isEqualTo(serviceUid);
         assertThat(again.getStatus().getUrl()).isEqualTo(ready.getStatus().getUrl());
-        assertThat(cluster.eventReasons(NS, "push")).contains("Recreating");
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(
+                        () -> assertThat(cluster.eventReasons(NS, "push")).contains("Recreating"));
     }
 
     @Test

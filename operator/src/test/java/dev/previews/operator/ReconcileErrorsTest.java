@@ -2,6 +2,7 @@ package dev.previews.operator;
 
 import static dev.previews.testing.Previews.preview;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -77,7 +78,9 @@ class ReconcileErrorsTest {
                 .contains("reconcile failed, will retry", "connection refused");
         assertThat(logged.list.get(1).getFormattedMessage())
                 .contains("reconcile failed (reported in the status, trying again later)");
-        assertThat(cluster.eventReasons("team-a", "login")).isEqualTo(List.of("ReconcileError"));
+        await().atMost(PreviewCluster.WAIT)
+                .untilAsserted(() ->
+                        assertThat(cluster.eventReasons("team-a", "login")).isEqualTo(List.of("ReconcileError")));
     }
 
     /** A reconcile's context that knows only whether this is the last attempt (all the error path reads). */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The RBAC of deploy/ and of the chart against what the operator really does: the operator runs a
  * whole lifecycle (provision with an Ingress, update, seed failure, recreate, deprovision at expiry,
- * deletion at expiry, leader election) against a mock API that enforces those rules for its
+ * the same invalid edit twice (an Event's count raised), deletion at expiry, leader election) against a mock API that enforces those rules for its
  * ServiceAccount, as a real API server would. Nothing may be refused, and every granted verb must be
  * one the operator used, or one of the few that only rare paths use (listed and explained below).
  */
@@ -195,6 +195,15 @@ class RbacCoverageTest {
                 awaitDeployment(admin, "team-b", "cart");
                 simulator.markAvailable("team-b", "cart");
                 await().atMost(WAIT).until(() -> phase(admin, "team-b", "cart").equals("Ready"));
+                // the same mistake twice: the second InvalidSpec Event raises the first one's count (a patch)
+                for (int i = 0; i < 2; i++) {
+                    image(admin, "team-b", "cart", "registry.example.com/shop/api:{{sha}}");
+                    await().atMost(WAIT)
+                            .until(() -> phase(admin, "team-b", "cart").equals("Invalid"));
+                    image(admin, "team-b", "cart", "registry.example.com/shop/api:{{shortCommit}}");
+                    await().atMost(WAIT)
+                            .until(() -> phase(admin, "team-b", "cart").equals("Ready"));
+                }
                 clock.advance(Duration.ofDays(6));
                 process.operator().wakeUps().fireDue();
                 // The namespace's label gives it plan starter (Delete) whether or not watchNamespaces is set.
@@ -231,6 +240,13 @@ class RbacCoverageTest {
         return p == null || p.getStatus() == null || p.getStatus().getPhase() == null
                 ? ""
                 : p.getStatus().getPhase().name();
+    }
+
+    static void image(KubernetesClient c, String ns, String name, String image) {
+        PreviewCluster.edit(c, ns, name, p -> {
+            p.getSpec().getBackend().setImage(image);
+            return p;
+        });
     }
 
     static Deployment awaitDeployment(KubernetesClient c, String ns, String name) {

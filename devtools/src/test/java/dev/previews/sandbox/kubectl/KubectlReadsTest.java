@@ -157,9 +157,11 @@ class KubectlReadsTest extends SandboxForKubectl {
                                 + " +<none> +80/TCP +\\d+s")
                 .containsPattern("NAME +STATUS +COMPLETIONS +DURATION +AGE\njob.batch/feature-login-seed-3f2a9c1-\\w+"
                         + " +Complete +1/1 +\\d+s +\\d+s");
-        assertThat(kubectl.run("get", "events", "-n", "reads-builtin").out())
-                .containsPattern("LAST SEEN +TYPE +REASON +OBJECT +MESSAGE")
-                .containsPattern(
-                        "\\d+s +Normal +Provisioned +previewdeployment/feature-login +backend for commit 3f2a9c1");
+        await().atMost(BOUND)
+                .untilAsserted(() -> assertThat(kubectl.run("get", "events", "-n", "reads-builtin")
+                                .out())
+                        .containsPattern("LAST SEEN +TYPE +REASON +OBJECT +MESSAGE")
+                        .containsPattern("\\d+s +Normal +Provisioned +previewdeployment/feature-login +backend for"
+                                + " commit 3f2a9c1"));
     }
 }

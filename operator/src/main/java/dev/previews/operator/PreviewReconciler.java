@@ -1,7 +1,6 @@
 package dev.previews.operator;
 
 import dev.previews.api.PreviewDeployment;
-import dev.previews.api.PreviewDeploymentStatus;
 import dev.previews.lifecycle.Decision;
 import dev.previews.lifecycle.Failure;
 import dev.previews.lifecycle.Lifecycle;
@@ -16,7 +15,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -25,8 +23,6 @@ import io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +51,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
     private final KubernetesClient client;
     private final Clock clock;
     private final ChildWriter writer;
-    private final EventRecorder events;
-    private final Notifier notifier;
+    private final StatusReport status;
     private final PreviewObserver observer;
     private final PreviewIndex index = new PreviewIndex();
     private final SlotLedger ledger = new SlotLedger(index);
@@ -80,11 +75,10 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
             Notifier notifier,
             EventRecorder events) {
         this.client = client;
-        this.notifier = notifier;
         this.observer = observer;
         this.clock = clock;
         this.writer = new ChildWriter(client);
-        this.events = events;
+        this.status = new StatusReport(client, events, notifier, observer);
         this.observations = new Observations(client, config, clock, index, writer);
         this.sources = new PreviewEvents(index);
         this.wakeUps = new WakeUpTimer(clock, sources::wake);
@@ -150,30 +144,6 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
     }
 
-    /** The preview's own status write answered 404: the API server no longer has the preview. */
-    static final class PreviewGone extends RuntimeException {
-        PreviewGone(KubernetesClientException cause) {
-            super(cause.getMessage(), cause);
-        }
-
-        static boolean in(Throwable e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof PreviewGone) return true;
-            }
-            return false;
-        }
-    }
-
-    private static PreviewDeployment writeStatus(
-            KubernetesClient client, PreviewDeployment preview, PreviewDeploymentStatus status) {
-        try {
-            return StatusWrite.write(client, preview, status);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) throw new PreviewGone(e);
-            throw e;
-        }
-    }
-
     /**
      * Lets the reconciles under way finish (at most {@code timeout}) and starts no new one: called
      * before java-operator-sdk stops the informers the reconciles read.
@@ -231,7 +201,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
         backoff.succeeded(id);
         decision.notices()
-                .forEach(n -> announce(
+                .forEach(n -> status.announce(
                         preview,
                         decision.status(),
                         n.warning() ? EventRecorder.Type.Warning : EventRecorder.Type.Normal,
@@ -242,7 +212,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
         wakeUps.wakeAt(id, decision.wakeAt());
         if (decision.status() != null) {
-            report(preview, context, decision.status());
+            status.report(preview, context, decision.status());
         }
         return cacheCurrent
                 ? UpdateControl.noUpdate()
@@ -256,47 +226,9 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
             Failure.Kind kind,
             String message,
             Duration retryAfter) {
-        report(preview, context, Failure.status(preview, kind, message, clock.instant()));
+        status.report(preview, context, Failure.status(preview, kind, message, clock.instant()));
         UpdateControl<PreviewDeployment> done = UpdateControl.noUpdate();
         return retryAfter == null ? done : done.rescheduleAfter(retryAfter);
-    }
-
-    /**
-     * Records the Events of the transition, and writes the status when it changed. Not through
-     * UpdateControl.patchStatus: java-operator-sdk 5 does not put what that returns into its cache, so a
-     * reconcile that follows at once (the seed Job's creation event, say) would still see the old status,
-     * make the same transition again and write it and its Event a second time. This writes the status
-     * (see StatusWrite) and caches the answer (with a context; the error path has none to cache with).
-     */
-    private void report(PreviewDeployment preview, Context<PreviewDeployment> context, PreviewDeploymentStatus after) {
-        PreviewDeploymentStatus before = preview.getStatus();
-        TransitionEvents.between(before, after)
-                .forEach(n -> announce(preview, after, n.type(), n.reason(), n.message()));
-        if (Objects.equals(after, before)) {
-            return;
-        }
-        observer.statusChanged(preview, before, after);
-        if (context == null) {
-            writeStatus(client, preview, after);
-            return;
-        }
-        PrimaryUpdateAndCacheUtils.updateAndCacheResource(
-                preview, context, UnaryOperator.identity(), current -> writeStatus(client, current, after));
-    }
-
-    /**
-     * Records a transition's Event and hands it to the notifier, which queues it for the webhooks that
-     * want its reason (and returns at once). {@code after} is the status the transition leads to, null
-     * when the preview is being deleted.
-     */
-    private void announce(
-            PreviewDeployment preview,
-            PreviewDeploymentStatus after,
-            EventRecorder.Type type,
-            String reason,
-            String message) {
-        events.record(preview, type, reason, message);
-        notifier.notice(preview, after, reason, message);
     }
 
     /** A deleted preview frees its slot and its branch: the previews waiting for them go on. */
@@ -341,7 +273,7 @@ public class PreviewReconciler implements Reconciler<PreviewDeployment> {
         }
         Duration retryAfter = backoff.failed(ResourceID.fromResource(preview));
         try {
-            report(preview, null, Failure.status(preview, Failure.Kind.API_ERROR, message(e), clock.instant()));
+            status.report(preview, null, Failure.status(preview, Failure.Kind.API_ERROR, message(e), clock.instant()));
         } catch (PreviewGone gone) {
             gone(preview);
             return ErrorStatusUpdateControl.noStatusUpdate();

@@ -21,7 +21,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,96 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class OperatorProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OperatorProcess.class);
 
-    /**
-     * How to run.
-     *
-     * @param managementPort port of /healthz, /readyz and /metrics (0: any free port)
-     * @param leaderElection whether to elect a leader through a Lease (needed with more than one replica)
-     * @param leaseName the Lease's name
-     * @param leaseNamespace the Lease's namespace; null: the namespace of the client's configuration
-     * @param identity this replica's identity in the Lease; null: the HOSTNAME (the pod's name) or a random id
-     * @param onLostLeadership what to do when the Lease is lost while running (the process exits by default,
-     *     so that no two replicas reconcile at once)
-     */
-    public record Options(
-            int managementPort,
-            boolean leaderElection,
-            String leaseName,
-            String leaseNamespace,
-            String identity,
-            Duration leaseDuration,
-            Duration renewDeadline,
-            Duration retryPeriod,
-            Runnable onLostLeadership) {
-
-        public static final String DEFAULT_LEASE_NAME = "preview-operator";
-
-        public static Options defaults() {
-            return new Options(
-                    8081,
-                    false,
-                    DEFAULT_LEASE_NAME,
-                    null,
-                    null,
-                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                    OperatorProcess::exitAfterLostLeadership);
-        }
-
-        public Options withManagementPort(int port) {
-            return new Options(
-                    port,
-                    leaderElection,
-                    leaseName,
-                    leaseNamespace,
-                    identity,
-                    leaseDuration,
-                    renewDeadline,
-                    retryPeriod,
-                    onLostLeadership);
-        }
-
-        public Options withLeaderElection(String name, String namespace, String identity) {
-            return new Options(
-                    managementPort,
-                    true,
-                    name,
-                    namespace,
-                    identity,
-                    leaseDuration,
-                    renewDeadline,
-                    retryPeriod,
-                    onLostLeadership);
-        }
-
-        public Options withLeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-            return new Options(
-                    managementPort,
-                    leaderElection,
-                    leaseName,
-                    leaseNamespace,
-                    identity,
-                    leaseDuration,
-                    renewDeadline,
-                    retryPeriod,
-                    onLostLeadership);
-        }
-
-        public Options withOnLostLeadership(Runnable action) {
-            return new Options(
-                    managementPort,
-                    leaderElection,
-                    leaseName,
-                    leaseNamespace,
-                    identity,
-                    leaseDuration,
-                    renewDeadline,
-                    retryPeriod,
-                    action);
-        }
-    }
-
     /** The replica's role: it reconciles (leader, or no election), or waits for the Lease (standby). */
     public enum Role {
         LEADER,
@@ -150,7 +59,7 @@ public final class OperatorProcess implements AutoCloseable {
     private final AtomicReference<String> leader = new AtomicReference<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private OperatorProcess(KubernetesClient client, OperatorConfig config, Clock clock, Options options) {
+    private OperatorProcess(KubernetesClient client, OperatorConfig config, Clock clock, ProcessOptions options) {
         this.leaderElection = options.leaderElection();
         this.identity = Optional.ofNullable(options.identity())
                 .filter(s -> !s.isBlank())
@@ -194,7 +103,8 @@ public final class OperatorProcess implements AutoCloseable {
      * Starts the management server, then the operator; returns once the operator's caches are synced
      * (a standby replica then waits for the Lease in the background).
      */
-    public static OperatorProcess start(KubernetesClient client, OperatorConfig config, Clock clock, Options options) {
+    public static OperatorProcess start(
+            KubernetesClient client, OperatorConfig config, Clock clock, ProcessOptions options) {
         OperatorProcess process = new OperatorProcess(client, config, clock, options);
         try {
             process.operator.start();

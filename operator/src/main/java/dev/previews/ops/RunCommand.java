@@ -70,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--lease-name",
             paramLabel = "NAME",
-            defaultValue = OperatorProcess.Options.DEFAULT_LEASE_NAME,
+            defaultValue = ProcessOptions.DEFAULT_LEASE_NAME,
             description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
     String leaseName;
 
@@ -103,7 +103,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!watched.isEmpty()) {
             config = config.withNamespaces(new LinkedHashSet<>(watched));
         }
-        OperatorProcess.Options options = processOptions();
+        ProcessOptions options = processOptions();
         // with leader election, no write leaves a replica that may have lost the Lease (see LeaseFence)
         LeaseFence fence = options.leaderElection() ? new LeaseFence(options.leaseDuration()) : null;
         KubernetesClient client = new KubernetesClientBuilder()
@@ -149,8 +149,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The process options the command line asks for. */
-    public OperatorProcess.Options processOptions() {
-        OperatorProcess.Options options = OperatorProcess.Options.defaults().withManagementPort(managementPort);
+    public ProcessOptions processOptions() {
+        ProcessOptions options = ProcessOptions.defaults().withManagementPort(managementPort);
         return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
     }
 

@@ -69,7 +69,7 @@ class LeaderElectionTest {
                 client,
                 OperatorConfig.defaults(),
                 Clock.systemUTC(),
-                OperatorProcess.Options.defaults()
+                ProcessOptions.defaults()
                         .withManagementPort(0)
                         .withLeaderElection("preview-operator", null, identity)
                         .withLeaseTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250))

@@ -56,7 +56,7 @@ class ManagementEndpointsTest {
         OperatorConfig config =
                 OperatorConfig.defaults().withPlan(new Plan("tiny", Duration.ofHours(1), 1, ExpiryPolicy.Deprovision));
         process = OperatorProcess.start(
-                client, config, clock, OperatorProcess.Options.defaults().withManagementPort(0));
+                client, config, clock, ProcessOptions.defaults().withManagementPort(0));
     }
 
     @AfterAll

@@ -57,7 +57,7 @@ class NotificationsProcessTest {
                     client,
                     config,
                     new ManualClock(Instant.parse("2026-11-02T09:00:00Z")),
-                    OperatorProcess.Options.defaults().withManagementPort(0))) {
+                    ProcessOptions.defaults().withManagementPort(0))) {
                 PrometheusText before = PrometheusText.parse(process.registry().scrape());
                 assertThat(before.value(
                                 "preview_operator_notifications_total",

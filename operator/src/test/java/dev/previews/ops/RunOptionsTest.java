@@ -8,7 +8,7 @@ import picocli.CommandLine;
 
 /** The options `run` adds for the process, as a Deployment passes them. */
 class RunOptionsTest {
-    static OperatorProcess.Options parse(String... args) {
+    static ProcessOptions parse(String... args) {
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs(args);
         return run.processOptions();
@@ -16,7 +16,7 @@ class RunOptionsTest {
 
     @Test
     void defaultsAreTheManagementPort8081AndNoLeaderElection() {
-        OperatorProcess.Options o = parse();
+        ProcessOptions o = parse();
         assertThat(o.managementPort())
                 .isEqualTo(
                         System.getenv("MANAGEMENT_PORT") == null
@@ -27,7 +27,7 @@ class RunOptionsTest {
 
     @Test
     void leaderElectionTakesTheLeaseNameAndNamespace() {
-        OperatorProcess.Options o = parse(
+        ProcessOptions o = parse(
                 "--leader-election",
                 "--lease-name",
                 "previews-lock",

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.previews.api.IngressSpec;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.ops.OperatorProcess;
+import dev.previews.ops.ProcessOptions;
 import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
@@ -99,7 +100,7 @@ class RbacCoverageTest {
                     operatorClient,
                     config,
                     clock,
-                    OperatorProcess.Options.defaults()
+                    ProcessOptions.defaults()
                             .withManagementPort(0)
                             .withLeaderElection(leaseName, OPERATOR_NS, "rbac-test")
                             .withLeaseTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(250))

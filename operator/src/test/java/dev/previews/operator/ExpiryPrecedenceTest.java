@@ -13,7 +13,6 @@ import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -41,18 +40,6 @@ class ExpiryPrecedenceTest {
         cluster.close();
     }
 
-    void namespace(String name, String plan) {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, plan)
-                        .endMetadata()
-                        .build())
-                .create();
-    }
-
     PreviewDeployment ready(String ns, String name) {
         cluster.create(preview(ns, name, "feature/" + name));
         cluster.makeAvailable(ns, name);
@@ -70,7 +57,7 @@ class ExpiryPrecedenceTest {
 
     @Test
     void anInvalidSpecExpiresAndIsThenLeftAlone() {
-        namespace("invalid", "short");
+        cluster.namespace("invalid", "short");
         ready("invalid", "edited");
         cluster.edit("invalid", "edited", p -> {
             p.getSpec().getBackend().setImage("ghcr.io/acme/shop:{{nope}}");
@@ -89,7 +76,7 @@ class ExpiryPrecedenceTest {
 
     @Test
     void anUnknownPlanExpiresUnderThePlanItLastHad() {
-        namespace("relabelled", "keep");
+        cluster.namespace("relabelled", "keep");
         ready("relabelled", "api");
         cluster.client().namespaces().withName("relabelled").edit(ns -> {
             ns.getMetadata().getLabels().put(OperatorConfig.PLAN_LABEL, "gold");
@@ -112,7 +99,7 @@ class ExpiryPrecedenceTest {
 
     @Test
     void anExpiredPreviewPushedToWhileTheNamespaceIsFullWaitsWithoutSpinning() {
-        namespace("full", "single");
+        cluster.namespace("full", "single");
         ready("full", "first");
         cluster.advance(Duration.ofDays(2));
         cluster.awaitPreview("full", "first", p -> p.getStatus().getPhase() == Phase.Expired);
@@ -133,7 +120,7 @@ class ExpiryPrecedenceTest {
 
     @Test
     void aRecreationStillRunningAtExpiryExpires() {
-        namespace("recreate", "keep");
+        cluster.namespace("recreate", "keep");
         ready("recreate", "slow");
         // the old Deployment's deletion waits for its pods (foreground): a finalizer holds it here
         cluster.client()

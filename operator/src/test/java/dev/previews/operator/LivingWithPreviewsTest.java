@@ -13,7 +13,6 @@ import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -45,19 +44,7 @@ class LivingWithPreviewsTest {
     }
 
     void namespace(String name) {
-        namespace(name, "living");
-    }
-
-    void namespace(String name, String plan) {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, plan)
-                        .endMetadata()
-                        .build())
-                .create();
+        cluster.namespace(name, "living");
     }
 
     PreviewDeployment seededAndReady(String ns, String name) {
@@ -125,7 +112,7 @@ class LivingWithPreviewsTest {
 
     @Test
     void warnedBeforeExpiry_andAnExtensionClearsIt_cappedAtMaxTtl() {
-        namespace("warned", "warning");
+        cluster.namespace("warned", "warning");
         Instant created = cluster.clock().instant();
         seededAndReady("warned", "api");
 

@@ -19,7 +19,6 @@ import dev.previews.testing.PreviewCluster;
 import dev.previews.testing.WebhookReceiver;
 import dev.previews.testing.WebhookReceiver.Received;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -136,15 +135,7 @@ class NotificationsTest {
     void anExpiryComputedTwiceIsNotifiedOnceAndTheNextExpiryAgain() {
         start();
         String ns = "gitops";
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(ns)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, "team")
-                        .endMetadata()
-                        .build())
-                .create();
+        cluster.namespace(ns, "team");
         cluster.create(preview(ns, "kept", "feature/kept"));
         cluster.makeAvailable(ns, "kept");
         String firstExpiry = cluster.awaitPreview(ns, "kept", condition("Ready", "True", null))

@@ -7,14 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.previews.api.PreviewDeployment;
 import dev.previews.policy.ConfigLoader;
-import dev.previews.policy.OperatorConfig;
 import dev.previews.testing.PreviewCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -87,7 +85,7 @@ class PlanDefaultsTest {
     @Test
     void thePlansDefaultsMergeUnderThePreviewsOwn_envByName_listsWithoutDuplicates() throws Exception {
         try (PreviewCluster cluster = new PreviewCluster(ConfigLoader.parse(TEAM_PLAN))) {
-            namespace(cluster, "team-a", "team");
+            cluster.namespace("team-a", "team");
             PreviewDeployment p = withSeed(preview("team-a", "shop", "feature/shop"));
             p.getSpec().getBackend().setEnv(List.of(new EnvVar("LOG_LEVEL", "debug", null)));
             p.getSpec().getBackend().setEnvFrom(List.of(secret("preview-db", true, null)));
@@ -137,7 +135,7 @@ class PlanDefaultsTest {
     @Test
     void aChangeOfThePlansDefaultsUpdatesTheRunningDeploymentInPlace_andRunsNoSeedAgain() throws Exception {
         try (PreviewCluster cluster = new PreviewCluster(ConfigLoader.parse(TEAM_PLAN))) {
-            namespace(cluster, "team-b", "team");
+            cluster.namespace("team-b", "team");
             cluster.create(withSeed(preview("team-b", "shop", "feature/shop")));
             cluster.makeAvailable("team-b", "shop");
             Job seed = cluster.awaitSeedJob("team-b", "shop");
@@ -179,18 +177,6 @@ class PlanDefaultsTest {
             assertThat(again.getStatus().getExpiresAt())
                     .isEqualTo(ready.getStatus().getExpiresAt());
         }
-    }
-
-    private static void namespace(PreviewCluster cluster, String name, String plan) {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, plan)
-                        .endMetadata()
-                        .build())
-                .create();
     }
 
     static EnvFromSource configMap(String name, Boolean optional) {

@@ -12,7 +12,6 @@ import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -43,18 +42,6 @@ class PlansTest {
 
     private void start() {
         cluster = new PreviewCluster(CONFIG);
-    }
-
-    private void namespace(String name, String plan) {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, plan)
-                        .endMetadata()
-                        .build())
-                .create();
     }
 
     private PreviewDeployment ready(String ns, String name) {
@@ -90,7 +77,7 @@ class PlansTest {
     @Test
     void expiryWithDeprovisionKeepsThePreviewUntilANewCommit() {
         start();
-        namespace("gitops", "team");
+        cluster.namespace("gitops", "team");
         ready("gitops", "kept");
         cluster.advance(Duration.ofDays(2));
 
@@ -180,7 +167,7 @@ class PlansTest {
     @Test
     void theLimitAdmitsInCreationOrderAndTheNextOneWhenASlotFrees() {
         start();
-        namespace("limited", "team");
+        cluster.namespace("limited", "team");
         for (String name : List.of("p1", "p2", "p3", "p4", "p5")) {
             cluster.create(preview("limited", name, "feature/" + name));
         }
@@ -225,7 +212,7 @@ class PlansTest {
     @Test
     void fiftyPreviewsCreatedAtOnceNeverExceedALimitOfTen() throws Exception {
         start();
-        namespace("crowd", "burst");
+        cluster.namespace("crowd", "burst");
         Set<String> live = ConcurrentHashMap.newKeySet();
         AtomicInteger most = new AtomicInteger();
         var watch = cluster.client().apps().deployments().inNamespace("crowd").watch(new Watcher<Deployment>() {
@@ -278,7 +265,7 @@ class PlansTest {
     @Test
     void namespacesGetThePlanOfTheirLabel() {
         start();
-        namespace("team-pro", "professional");
+        cluster.namespace("team-pro", "professional");
         Instant t0 = cluster.clock().instant();
         PreviewDeployment pro = ready("team-pro", "api");
         PreviewDeployment starter = ready("team-default", "api");
@@ -293,7 +280,7 @@ class PlansTest {
     @Test
     void anUnknownPlanIsReportedAndKeepsWhatRuns() {
         start();
-        namespace("relabel", "starter");
+        cluster.namespace("relabel", "starter");
         ready("relabel", "api");
         cluster.client().namespaces().withName("relabel").edit(ns -> {
             ns.getMetadata().getLabels().put(OperatorConfig.PLAN_LABEL, "gold");

@@ -11,7 +11,6 @@ import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
 import dev.previews.testing.WriteBetween;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,15 +37,7 @@ class SlotFreedDuringReconcileTest {
 
     @Test
     void aHolderDeletedWhileItsReconcileRuns_freesItsSlotForTheNextPreview() {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(NS)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, "one")
-                        .endMetadata()
-                        .build())
-                .create();
+        cluster.namespace(NS, "one");
         cluster.create(preview(NS, "holder", "feature/holder"));
         cluster.makeAvailable(NS, "holder");
         cluster.awaitPreview(NS, "holder", condition("Ready", "True", null));

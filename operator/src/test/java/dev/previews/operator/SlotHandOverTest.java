@@ -11,7 +11,6 @@ import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.testing.PreviewCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,18 +32,6 @@ class SlotHandOverTest {
         cluster.close();
     }
 
-    void namespace(String name, String plan) {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels(OperatorConfig.PLAN_LABEL, plan)
-                        .endMetadata()
-                        .build())
-                .create();
-    }
-
     /** The holder is Ready, the next one waits for its slot. */
     void holderAndWaiting(String ns) {
         cluster.create(preview(ns, "holder", "feature/holder"));
@@ -63,7 +50,7 @@ class SlotHandOverTest {
 
     @Test
     void aDeprovisionExpiryHandsTheSlotOver() {
-        namespace("kept", "one-kept");
+        cluster.namespace("kept", "one-kept");
         holderAndWaiting("kept");
 
         cluster.advance(Duration.ofDays(2));
@@ -74,7 +61,7 @@ class SlotHandOverTest {
 
     @Test
     void aDeleteExpiryHandsTheSlotOver() {
-        namespace("deleted", "one-deleted");
+        cluster.namespace("deleted", "one-deleted");
         holderAndWaiting("deleted");
 
         cluster.advance(Duration.ofDays(2));
@@ -85,7 +72,7 @@ class SlotHandOverTest {
 
     @Test
     void aDeletionHandsTheSlotOver() {
-        namespace("deletion", "one-kept");
+        cluster.namespace("deletion", "one-kept");
         holderAndWaiting("deletion");
 
         cluster.client()
@@ -99,7 +86,7 @@ class SlotHandOverTest {
 
     @Test
     void anInvalidPreviewWhoseBackendIsKeptHoldsItsSlot_andWaitingOnesLeaveTheLineWhenInvalid() {
-        namespace("invalid", "one-kept");
+        cluster.namespace("invalid", "one-kept");
         holderAndWaiting("invalid");
         cluster.clock().advance(Duration.ofMinutes(1));
         cluster.create(preview("invalid", "third", "feature/third"));

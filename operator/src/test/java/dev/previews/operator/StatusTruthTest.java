@@ -14,7 +14,6 @@ import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.spec.PreviewNames;
 import dev.previews.testing.PreviewCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,15 +50,7 @@ class StatusTruthTest {
 
     @Test
     void afterADeprovisionExpiryNothingClaimsABackend() {
-        cluster.client()
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName("kept")
-                        .addToLabels(OperatorConfig.PLAN_LABEL, "keep")
-                        .endMetadata()
-                        .build())
-                .create();
+        cluster.namespace("kept", "keep");
         PreviewDeployment before = ready(withSeed(preview("kept", "shop", "feature/shop")));
         assertThat(before.getStatus().getUrl()).isNotNull();
         assertThat(before.getStatus().getExternalUrl()).isEqualTo("http://shop.kept.previews.example.com");

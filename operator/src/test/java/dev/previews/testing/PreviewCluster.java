@@ -10,6 +10,7 @@ import dev.previews.simulator.MockApi;
 import dev.previews.simulator.WorkloadSimulator;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -139,6 +140,18 @@ public final class PreviewCluster implements AutoCloseable, AfterAllCallback {
     public void advance(Duration d) {
         clock.advance(d);
         operator.wakeUps().fireDue();
+    }
+
+    /** Creates a namespace whose label picks the plan. */
+    public void namespace(String name, String plan) {
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .addToLabels(OperatorConfig.PLAN_LABEL, plan)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     public PreviewDeployment create(PreviewDeployment p) {

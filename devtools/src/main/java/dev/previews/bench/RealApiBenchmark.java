@@ -8,25 +8,17 @@ import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
 import dev.previews.spec.PreviewNames;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
@@ -37,12 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -177,7 +167,7 @@ public final class RealApiBenchmark {
                     .deployments()
                     .inAnyNamespace()
                     .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-                    .inform(handler((Deployment d) -> {
+                    .inform(Kubelet.handler((Deployment d) -> {
                         Progress p = progressOf.get(key(d));
                         if (p != null && available(d) && p.available.compareAndSet(0, 1)) p.step(workers, p.gate1);
                     })));
@@ -186,7 +176,7 @@ public final class RealApiBenchmark {
                     .jobs()
                     .inAnyNamespace()
                     .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-                    .inform(handler((Job j) -> {
+                    .inform(Kubelet.handler((Job j) -> {
                         Progress p = progressOf.get(key(j));
                         if (p != null && complete(j) && p.complete.compareAndSet(0, 1)) p.step(workers, p.gate2);
                     })));
@@ -409,147 +399,6 @@ public final class RealApiBenchmark {
         }
     }
 
-    // ---- the kubelet -------------------------------------------------------------------------------
-
-    /**
-     * Plays the kubelet for the benchmark's namespaces, for both runs: a Pod of a backend becomes
-     * Running and Ready (without an IP), a seed Pod Succeeded; one status write each, from the informer's
-     * copy (read again only on a conflict).
-     */
-    static final class Kubelet implements AutoCloseable {
-        private final KubernetesClient client;
-        private final ExecutorService workers;
-        private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
-        /** Pods whose status is written or being written (by uid): an update before the write lands is no new work. */
-        private final Set<String> handled = ConcurrentHashMap.newKeySet();
-
-        final AtomicLong writes = new AtomicLong();
-        private SharedIndexInformer<Pod> informer;
-
-        Kubelet(KubernetesClient client, int threads) {
-            this.client = client;
-            this.workers = Executors.newFixedThreadPool(threads, Threads.named("bench-kubelet"));
-        }
-
-        Kubelet start() {
-            informer = client.pods()
-                    .inAnyNamespace()
-                    .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-                    .inform(handler(this::submit));
-            return this;
-        }
-
-        void adopt(String namespace) {
-            namespaces.add(namespace);
-        }
-
-        void release(String namespace) {
-            namespaces.remove(namespace);
-            handled.clear();
-        }
-
-        private void submit(Pod pod) {
-            if (namespaces.contains(pod.getMetadata().getNamespace())
-                    && wanted(pod) != null
-                    && handled.add(pod.getMetadata().getUid())) {
-                workers.execute(() -> run(pod));
-            }
-        }
-
-        private void run(Pod pod) {
-            for (int attempt = 0; attempt < 5 && pod != null; attempt++) {
-                PodStatus status = wanted(pod);
-                if (status == null || pod.getMetadata().getDeletionTimestamp() != null) return;
-                try {
-                    client.pods()
-                            .inNamespace(pod.getMetadata().getNamespace())
-                            .resource(new PodBuilder(pod).withStatus(status).build())
-                            .updateStatus();
-                    writes.incrementAndGet();
-                    return;
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409) return;
-                    pod = client.pods()
-                            .inNamespace(pod.getMetadata().getNamespace())
-                            .withName(pod.getMetadata().getName())
-                            .get();
-                }
-            }
-        }
-
-        private PodStatus wanted(Pod pod) {
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            String now = Instant.now().toString();
-            String container = pod.getSpec().getContainers().get(0).getName();
-            boolean seed = PreviewNames.SEED_COMPONENT.equals(
-                    pod.getMetadata().getLabels().get(PreviewNames.LABEL_NAME));
-            if (seed) {
-                if ("Succeeded".equals(phase) || "Failed".equals(phase)) return null;
-                return new PodStatusBuilder()
-                        .withPhase("Succeeded")
-                        .withStartTime(now)
-                        .addToContainerStatuses(new ContainerStatusBuilder()
-                                .withName(container)
-                                .withImage(pod.getSpec().getContainers().get(0).getImage())
-                                .withImageID("")
-                                .withReady(false)
-                                .withRestartCount(0)
-                                .withNewState()
-                                .withNewTerminated()
-                                .withExitCode(0)
-                                .withReason("Completed")
-                                .withStartedAt(now)
-                                .withFinishedAt(now)
-                                .endTerminated()
-                                .endState()
-                                .build())
-                        .build();
-            }
-            if ("Running".equals(phase)) return null;
-            // No IP: with one (and no node, which only a scheduler's binding gives), the endpoints and
-            // endpoint-slice controllers fail on every such Pod ("node \"\" not found") and retry, and
-            // their retries and Events slowed a 1000-preview run several times over. Nothing here needs
-            // the Service to answer.
-            return new PodStatusBuilder()
-                    .withPhase("Running")
-                    .withStartTime(now)
-                    .addToConditions(
-                            new PodConditionBuilder()
-                                    .withType("Ready")
-                                    .withStatus("True")
-                                    .withLastTransitionTime(now)
-                                    .build(),
-                            new PodConditionBuilder()
-                                    .withType("ContainersReady")
-                                    .withStatus("True")
-                                    .withLastTransitionTime(now)
-                                    .build())
-                    .addToContainerStatuses(new ContainerStatusBuilder()
-                            .withName(container)
-                            .withImage(pod.getSpec().getContainers().get(0).getImage())
-                            .withImageID("")
-                            .withReady(true)
-                            .withStarted(true)
-                            .withRestartCount(0)
-                            .withNewState()
-                            .withNewRunning()
-                            .withStartedAt(now)
-                            .endRunning()
-                            .endState()
-                            .build())
-                    .build();
-        }
-
-        @Override
-        public void close() {
-            if (informer != null) informer.close();
-            workers.shutdownNow();
-            client.close();
-        }
-    }
-
-    // ---- timing, namespaces, clients ---------------------------------------------------------------
-
     /** The driver's watch of the previews: tells the clock when each one's status says Ready. */
     private static final class ReadyWatch implements AutoCloseable {
         final ReadyClock clock;
@@ -559,7 +408,7 @@ public final class RealApiBenchmark {
             this.clock = clock;
             this.informer = client.resources(PreviewDeployment.class)
                     .inAnyNamespace()
-                    .inform(handler((PreviewDeployment p) -> {
+                    .inform(Kubelet.handler((PreviewDeployment p) -> {
                         if (p.getStatus() != null) {
                             clock.statusWritten(
                                     p.getMetadata().getNamespace(),
@@ -577,23 +426,6 @@ public final class RealApiBenchmark {
         public void close() {
             informer.close();
         }
-    }
-
-    private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                onChange.accept(obj);
-            }
-
-            @Override
-            public void onUpdate(T before, T after) {
-                onChange.accept(after);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean unknownFinalState) {}
-        };
     }
 
     private void createNamespaces(KubernetesClient admin, Kubelet kubelet, Workload w) {
@@ -697,114 +529,6 @@ public final class RealApiBenchmark {
 
     private static double p99Ratio(Map<String, Object> lower, Map<String, Object> burst) {
         return (double) burst.get("p99Millis") / (double) lower.get("p99Millis");
-    }
-
-    /** The figures of a run document as a table, with the targets of issue 22 judged. */
-    @SuppressWarnings("unchecked")
-    public static String table(Map<String, Object> doc) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(
-                "preview-operator benchmark against a real API server, %s; %s; load %s -> %s%n",
-                doc.get("date"), doc.get("machine"), doc.get("loadBefore"), doc.get("loadAfter")));
-        for (Map<String, Object> r : (List<Map<String, Object>>) doc.get("runs")) {
-            Map<String, Object> burst = (Map<String, Object>) r.get("burst");
-            Map<String, Object> lower = (Map<String, Object>) r.get("lowerBound");
-            Map<String, Object> steady = (Map<String, Object>) r.get("steadyState");
-            Map<String, Object> memory = (Map<String, Object>) r.get("memory");
-            Map<String, Object> events = (Map<String, Object>) burst.get("events");
-            b.append(String.format(
-                    "%n%s; %s previews in %s namespaces, concurrency %s; median round %s%n",
-                    r.get("server"),
-                    r.get("previews"),
-                    r.get("namespaces"),
-                    r.get("concurrency"),
-                    r.get("medianRound")));
-            row(b, "burst: all Ready (s)", f(burst.get("wallSeconds")));
-            row(b, "lower bound: all Ready (s)", f(lower.get("wallSeconds")));
-            row(
-                    b,
-                    "burst: creation->Ready p50 / p99 (ms)",
-                    f0(burst.get("p50Millis")) + " / " + f0(burst.get("p99Millis")));
-            row(b, "lower bound: p50 / p99 (ms)", f0(lower.get("p50Millis")) + " / " + f0(lower.get("p99Millis")));
-            StringBuilder every = new StringBuilder();
-            StringBuilder everyP99 = new StringBuilder();
-            for (Map<String, Object> round : (List<Map<String, Object>>) r.get("rounds")) {
-                every.append(f(round.get("ratio"))).append(' ');
-                everyP99.append(f(round.get("p99Ratio"))).append(' ');
-            }
-            row(b, "burst / lower bound, every round", every.toString().trim());
-            row(b, "p99 / lower bound's p99, every round", everyP99.toString().trim());
-            row(b, "operator writes per preview (no Events)", f(burst.get("operatorWritesPerPreview")));
-            row(
-                    b,
-                    "Event POSTs / count patches per preview",
-                    f(burst.get("eventPostsPerPreview")) + " / " + f(burst.get("eventPatchesPerPreview")));
-            row(
-                    b,
-                    "last Event written (s) / dropped",
-                    f(events.get("lastWrittenSeconds")) + " / " + f0(events.get("dropped")));
-            row(b, "reconciles per preview", f(burst.get("reconcilesPerPreview")));
-            if (steady != null)
-                row(b, "steady resync: reconciles / writes", steady.get("reconciles") + " / " + steady.get("writes"));
-            if (memory != null) {
-                row(
-                        b,
-                        "operator heap (MiB) / per 1000 previews",
-                        f(memory.get("operatorHeapMiB")) + " / " + f(memory.get("operatorHeapMiBPer1000"))
-                                + (Boolean.TRUE.equals(memory.get("operatorCollected"))
-                                        ? ""
-                                        : " (operator not collected)"));
-            }
-            b.append(String.format(
-                    "targets%s:%n", Boolean.TRUE.equals(doc.get("quick")) ? " (not judged: a smoke run)" : ""));
-            target(
-                    b,
-                    "burst time / lower bound",
-                    "<= 1.25",
-                    (double) r.get("burstRatio") <= 1.25,
-                    f(r.get("burstRatio")));
-            target(
-                    b,
-                    "creation->Ready p99 / lower bound's p99",
-                    "<= 1.3",
-                    (double) r.get("p99Ratio") <= 1.3,
-                    f(r.get("p99Ratio")));
-            target(
-                    b,
-                    "Event POSTs per preview, creation to Ready",
-                    "<= 3",
-                    (double) burst.get("eventPostsPerPreview") <= 3.0,
-                    f(burst.get("eventPostsPerPreview")));
-            if (steady != null) {
-                target(
-                        b,
-                        "writes on a steady-state resync",
-                        "0",
-                        ((Number) steady.get("writes")).longValue() == 0,
-                        String.valueOf(steady.get("writes")));
-            }
-            if (memory != null) {
-                double per1000 = (double) memory.get("operatorHeapMiBPer1000");
-                target(b, "operator heap per 1000 Ready previews (MiB)", "<= 20", per1000 <= 20, f(per1000));
-            }
-        }
-        return b.toString();
-    }
-
-    private static void row(StringBuilder b, String label, String value) {
-        b.append(String.format("  %-45s %s%n", label, value));
-    }
-
-    private static void target(StringBuilder b, String label, String goal, boolean met, String value) {
-        b.append(String.format("  %-4s %-45s %-8s %s%n", met ? "MET" : "MISS", label, goal, value));
-    }
-
-    private static String f(Object n) {
-        return n == null ? "-" : String.format("%.2f", ((Number) n).doubleValue());
-    }
-
-    private static String f0(Object n) {
-        return n == null ? "-" : String.format("%.0f", ((Number) n).doubleValue());
     }
 
     private void say(String format, Object... args) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.OperatingSystemMXBean;
 import dev.previews.bench.Benchmark;
 import dev.previews.bench.RealApiBenchmark;
+import dev.previews.bench.RealApiReport;
 import dev.previews.bench.Report;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -197,7 +198,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         doc.put("loadAfter", loadAverage());
         System.out.println();
-        System.out.print(RealApiBenchmark.table(doc));
+        System.out.print(RealApiReport.table(doc));
         write(doc, json);
         System.out.println();
         System.out.println("figures written to " + json);

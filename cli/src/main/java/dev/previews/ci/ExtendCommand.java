@@ -8,7 +8,6 @@ import dev.previews.spec.Durations;
 import dev.previews.spec.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,9 +92,7 @@ public final class ExtendCommand extends CiCommand {
         try (Cluster cluster = connect()) {
             PreviewStore store = new PreviewStore(cluster);
             String namespace = cluster.namespace();
-            List<PreviewDeployment> found = Locate.find(store, namespace, target);
-            if (found.isEmpty()) throw new CliFailure(ExitCodes.NOT_FOUND, "no " + target.describe(namespace));
-            PreviewDeployment p = found.get(0);
+            PreviewDeployment p = Locate.one(store, namespace, target);
             String preview = p.getMetadata().getName();
             var status = p.getStatus();
             if (status == null

@@ -47,4 +47,11 @@ final class Locate {
                         && target.branch().equals(p.getSpec().getBranch()))
                 .toList();
     }
+
+    /** The preview a command acts on: the named one, or the branch's holder; exit 8 when there is none. */
+    static PreviewDeployment one(PreviewStore store, String namespace, Target target) {
+        List<PreviewDeployment> found = find(store, namespace, target);
+        if (found.isEmpty()) throw new CliFailure(ExitCodes.NOT_FOUND, "no " + target.describe(namespace));
+        return found.get(0);
+    }
 }

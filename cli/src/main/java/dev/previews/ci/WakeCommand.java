@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.previews.api.PreviewDeployment;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,10 +78,9 @@ public final class WakeCommand extends CiCommand {
         try (Cluster cluster = connect()) {
             PreviewStore store = new PreviewStore(cluster);
             String namespace = cluster.namespace();
-            List<PreviewDeployment> found = Locate.find(store, namespace, target);
-            if (found.isEmpty()) throw new CliFailure(ExitCodes.NOT_FOUND, "no " + target.describe(namespace));
-            String preview = found.get(0).getMetadata().getName();
-            String wake = WakeValue.next(found.get(0), terminal.clock().instant());
+            PreviewDeployment found = Locate.one(store, namespace, target);
+            String preview = found.getMetadata().getName();
+            String wake = WakeValue.next(found, terminal.clock().instant());
             ObjectNode patch = JsonNodeFactory.instance.objectNode();
             patch.putObject("metadata").putObject("annotations").put(PreviewDeployment.WAKE_ANNOTATION, wake);
             PreviewDeployment woken = store.mergePatch(namespace, preview, patch);

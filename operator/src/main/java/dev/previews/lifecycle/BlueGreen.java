@@ -17,7 +17,6 @@ import dev.previews.lifecycle.Decision.Action;
 import dev.previews.lifecycle.Decision.Create;
 import dev.previews.lifecycle.Decision.Delete;
 import dev.previews.lifecycle.Decision.Notice;
-import dev.previews.policy.Plan;
 import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
@@ -69,7 +68,7 @@ final class BlueGreen {
         String commit = preview.getSpec().getCommit();
         String serving = PreviewNames.shortCommit(replacement.servingCommit());
         PreviewDeploymentStatus status = draft.status();
-        String attempt = attempt(preview, resolved, defaults(o));
+        String attempt = attempt(preview, resolved, o.plan().podDefaults());
         RolloverStatus next = status.getNext();
         if (next == null || !commit.equals(next.getCommit()) || !attempt.equals(next.getAttempt())) {
             if (next != null && !next.failed() && !commit.equals(next.getCommit())) {
@@ -98,8 +97,14 @@ final class BlueGreen {
                         resolved.image(),
                         String.valueOf(replicas),
                         name.name(),
-                        defaults(o).key()),
-                () -> BackendResources.deployment(preview, resolved.image(), null, replicas, name, defaults(o)),
+                        o.plan().podDefaults().key()),
+                () -> BackendResources.deployment(
+                        preview,
+                        resolved.image(),
+                        null,
+                        replicas,
+                        name,
+                        o.plan().podDefaults()),
                 actions);
         String serviceName = PreviewNames.commitName(o.name(), commit);
         Backend.ensure(
@@ -153,7 +158,7 @@ final class BlueGreen {
                             && j.getMetadata().getDeletionTimestamp() == null
                             && SeedOutcome.of(j).state() == SeedOutcome.State.RUNNING)
                     .forEach(j -> actions.add(new Delete(j, DeletionPropagation.BACKGROUND)));
-            PodDefaults defaults = defaults(o);
+            PodDefaults defaults = o.plan().podDefaults();
             actions.add(new Create(
                     SeedJobs.job(
                             preview,
@@ -194,10 +199,6 @@ final class BlueGreen {
                 return fail(o, draft, next, RolloverPhase.SeedFailed, outcome.reason(), message, serving);
             }
         }
-    }
-
-    private static PodDefaults defaults(Observed o) {
-        return o.plan().plan().map(Plan::defaults).orElse(PodDefaults.NONE);
     }
 
     private static RolloverStatus started(Observed o, String commit, String attempt) {

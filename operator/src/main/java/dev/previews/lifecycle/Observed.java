@@ -4,6 +4,7 @@ import dev.previews.api.PreviewDeployment;
 import dev.previews.policy.Admission;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
+import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -41,6 +42,11 @@ public record Observed(
         public static PlanChoice of(OperatorConfig config, String label) {
             String name = label == null || label.isBlank() ? config.defaultPlan() : label;
             return new PlanChoice(name, config.plan(name));
+        }
+
+        /** What the plan gives every preview's pods ({@link PodDefaults#NONE} without a plan). */
+        public PodDefaults podDefaults() {
+            return plan.map(Plan::defaults).orElse(PodDefaults.NONE);
         }
     }
 

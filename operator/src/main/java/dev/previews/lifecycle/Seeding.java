@@ -13,7 +13,6 @@ import dev.previews.api.SeedStatus;
 import dev.previews.lifecycle.Decision.Action;
 import dev.previews.lifecycle.Decision.Create;
 import dev.previews.lifecycle.Decision.Delete;
-import dev.previews.policy.Plan;
 import dev.previews.policy.PodDefaults;
 import dev.previews.spec.PreviewNames;
 import dev.previews.spec.SpecCheck;
@@ -70,7 +69,7 @@ final class Seeding {
             jobs.stream()
                     .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
                     .forEach(j -> actions.add(new Delete(j, DeletionPropagation.BACKGROUND)));
-            PodDefaults defaults = o.plan().plan().map(Plan::defaults).orElse(PodDefaults.NONE);
+            PodDefaults defaults = o.plan().podDefaults();
             actions.add(new Create(
                     SeedJobs.job(
                             preview,

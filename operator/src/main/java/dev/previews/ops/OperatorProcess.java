@@ -83,9 +83,9 @@ public final class OperatorProcess implements AutoCloseable {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
                         options.leaseName(),
                         options.leaseNamespace(),
-                        options.leaseDuration(),
-                        options.renewDeadline(),
-                        options.retryPeriod(),
+                        options.leaseTimings().leaseDuration(),
+                        options.leaseTimings().renewDeadline(),
+                        options.leaseTimings().retryPeriod(),
                         identity,
                         callbacks(options.onLostLeadership()),
                         false));

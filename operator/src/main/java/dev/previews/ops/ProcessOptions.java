@@ -1,8 +1,5 @@
 package dev.previews.ops;
 
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import java.time.Duration;
-
 /**
  * How an {@link OperatorProcess} runs.
  *
@@ -11,6 +8,7 @@ import java.time.Duration;
  * @param leaseName the Lease's name
  * @param leaseNamespace the Lease's namespace; null: the namespace of the client's configuration
  * @param identity this replica's identity in the Lease; null: the HOSTNAME (the pod's name) or a random id
+ * @param leaseTimings how often the Lease is renewed and how long it lasts
  * @param onLostLeadership what to do when the Lease is lost while running (the process exits by default,
  *     so that no two replicas reconcile at once)
  */
@@ -20,9 +18,7 @@ public record ProcessOptions(
         String leaseName,
         String leaseNamespace,
         String identity,
-        Duration leaseDuration,
-        Duration renewDeadline,
-        Duration retryPeriod,
+        LeaseTimings leaseTimings,
         Runnable onLostLeadership) {
 
     public static final String DEFAULT_LEASE_NAME = "preview-operator";
@@ -34,61 +30,26 @@ public record ProcessOptions(
                 DEFAULT_LEASE_NAME,
                 null,
                 null,
-                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                LeaseTimings.DEFAULTS,
                 OperatorProcess::exitAfterLostLeadership);
     }
 
     public ProcessOptions withManagementPort(int port) {
         return new ProcessOptions(
-                port,
-                leaderElection,
-                leaseName,
-                leaseNamespace,
-                identity,
-                leaseDuration,
-                renewDeadline,
-                retryPeriod,
-                onLostLeadership);
+                port, leaderElection, leaseName, leaseNamespace, identity, leaseTimings, onLostLeadership);
     }
 
     public ProcessOptions withLeaderElection(String name, String namespace, String identity) {
-        return new ProcessOptions(
-                managementPort,
-                true,
-                name,
-                namespace,
-                identity,
-                leaseDuration,
-                renewDeadline,
-                retryPeriod,
-                onLostLeadership);
+        return new ProcessOptions(managementPort, true, name, namespace, identity, leaseTimings, onLostLeadership);
     }
 
-    public ProcessOptions withLeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    public ProcessOptions withLeaseTimings(LeaseTimings leaseTimings) {
         return new ProcessOptions(
-                managementPort,
-                leaderElection,
-                leaseName,
-                leaseNamespace,
-                identity,
-                leaseDuration,
-                renewDeadline,
-                retryPeriod,
-                onLostLeadership);
+                managementPort, leaderElection, leaseName, leaseNamespace, identity, leaseTimings, onLostLeadership);
     }
 
     public ProcessOptions withOnLostLeadership(Runnable action) {
         return new ProcessOptions(
-                managementPort,
-                leaderElection,
-                leaseName,
-                leaseNamespace,
-                identity,
-                leaseDuration,
-                renewDeadline,
-                retryPeriod,
-                action);
+                managementPort, leaderElection, leaseName, leaseNamespace, identity, leaseTimings, action);
     }
 }

@@ -83,6 +83,28 @@ public final class RunCommand implements Callable<Integer> {
     String leaseNamespace;
 
     @Option(
+            names = "--lease-duration",
+            paramLabel = "DURATION",
+            description =
+                    "How long a Lease lasts without renewal before a standby may take it (default: 15s; with --leader-election).")
+    String leaseDuration;
+
+    @Option(
+            names = "--renew-deadline",
+            paramLabel = "DURATION",
+            description =
+                    "How long the leader keeps trying to renew before it gives up and exits (default: 10s; shorter than the lease).")
+    String renewDeadline;
+
+    @Option(
+            names = "--retry-period",
+            paramLabel = "DURATION",
+            description =
+                    "How often the leader renews and a standby tries to take the Lease (default: 750ms; a failover takes at most "
+                            + "the lease plus 2.2 retry periods).")
+    String retryPeriod;
+
+    @Option(
             names = "--log-format",
             paramLabel = "FORMAT",
             defaultValue = "${env:LOG_FORMAT:-plain}",
@@ -103,9 +125,16 @@ public final class RunCommand implements Callable<Integer> {
         if (!watched.isEmpty()) {
             config = config.withNamespaces(new LinkedHashSet<>(watched));
         }
-        ProcessOptions options = processOptions();
+        ProcessOptions options;
+        try {
+            options = processOptions();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("preview-operator: bad leader election timings: " + e.getMessage());
+            return 2;
+        }
         // with leader election, no write leaves a replica that may have lost the Lease (see LeaseFence)
-        LeaseFence fence = options.leaderElection() ? new LeaseFence(options.leaseDuration()) : null;
+        LeaseFence fence =
+                options.leaderElection() ? new LeaseFence(options.leaseTimings().leaseDuration()) : null;
         KubernetesClient client = new KubernetesClientBuilder()
                 .withHttpClientBuilderConsumer(b -> {
                     if (fence != null) b.addOrReplaceInterceptor("lease-fence", fence);
@@ -148,9 +177,11 @@ public final class RunCommand implements Callable<Integer> {
         return file == null ? OperatorConfig.defaults() : ConfigLoader.load(file);
     }
 
-    /** The process options the command line asks for. */
+    /** The process options the command line asks for; IllegalArgumentException for timings that cannot work. */
     public ProcessOptions processOptions() {
-        ProcessOptions options = ProcessOptions.defaults().withManagementPort(managementPort);
+        ProcessOptions options = ProcessOptions.defaults()
+                .withManagementPort(managementPort)
+                .withLeaseTimings(LeaseTimings.parse(leaseDuration, renewDeadline, retryPeriod));
         return leaderElection ? options.withLeaderElection(leaseName, blankToNull(leaseNamespace), null) : options;
     }
 

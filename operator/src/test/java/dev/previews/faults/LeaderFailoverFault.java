@@ -13,8 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fault 2: two operator processes with leader election on (the real Lease, java-operator-sdk's default
- * timings: 15 s lease, 10 s renew deadline, 2 s retry period). The leader is killed and the standby
+ * Fault 2: two operator processes with leader election on (the real Lease, the operator's default
+ * timings: 15 s lease, 10 s renew deadline, 750 ms retry period; see LeaseTimings). The leader is killed and the standby
  * takes over; then the new leader is frozen (SIGSTOP) past its lease, the other takes over, and the
  * frozen one, thawed, must not write anything before it gives up. All along, a replica writes only
  * while it holds the Lease.
@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 @FaultTier
 class LeaderFailoverFault {
     static final Duration LEASE = Duration.ofSeconds(15);
-    /** The target: the lease duration plus 2 s from the kill to the standby's acquisition. */
+    /**
+     * The target: the lease duration plus 2 s from the kill to the standby's acquisition (the default
+     * timings promise 16.65 s at most: LeaseTimings.worstCaseTakeover).
+     */
     static final Duration FAILOVER_TARGET = LEASE.plusSeconds(2);
     /** A preview created during the failover is reconciled this soon after the takeover. */
     static final Duration FIRST_RECONCILE_TARGET = Duration.ofSeconds(5);

@@ -72,7 +72,8 @@ class LeaderElectionTest {
                 ProcessOptions.defaults()
                         .withManagementPort(0)
                         .withLeaderElection("preview-operator", null, identity)
-                        .withLeaseTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250))
+                        .withLeaseTimings(new LeaseTimings(
+                                Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250)))
                         .withOnLostLeadership(lost::incrementAndGet));
     }
 

@@ -3,6 +3,7 @@ package dev.previews.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -41,6 +42,21 @@ class RunOptionsTest {
         assertThat(o.managementPort()).isEqualTo(9090);
         assertThat(parse("--no-leader-election").leaderElection()).isFalse();
         assertThat(parse("--leader-election").leaseName()).isEqualTo("preview-operator");
+    }
+
+    @Test
+    void leaseTimingsDefaultToAFailoverWithinTheLeasePlusTwoSecondsAndCanBeSet() {
+        assertThat(parse("--leader-election").leaseTimings()).isEqualTo(LeaseTimings.DEFAULTS);
+        assertThat(parse(
+                                "--leader-election",
+                                "--lease-duration",
+                                "30s",
+                                "--renew-deadline",
+                                "20s",
+                                "--retry-period",
+                                "2s")
+                        .leaseTimings())
+                .isEqualTo(new LeaseTimings(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2)));
     }
 
     @Test

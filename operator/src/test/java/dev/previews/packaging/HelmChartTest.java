@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import dev.previews.api.Rollover;
+import dev.previews.ops.LeaseTimings;
 import dev.previews.ops.RunCommand;
 import dev.previews.policy.ConfigLoader;
 import dev.previews.policy.Plan;
@@ -80,6 +81,7 @@ class HelmChartTest {
         RunCommand run = RunArgs.parse(c.getArgs());
         assertThat(run.processOptions().leaderElection()).isTrue();
         assertThat(run.processOptions().leaseName()).isEqualTo("preview-operator");
+        assertThat(run.processOptions().leaseTimings()).isEqualTo(LeaseTimings.DEFAULTS);
         assertThat(run.processOptions().managementPort()).isEqualTo(8081);
         assertThat(RunArgs.configOption(run)).isEqualTo(Path.of("/etc/preview-operator/config.yaml"));
 
@@ -147,6 +149,25 @@ class HelmChartTest {
         assertThat(config.get("plans").get("team").toString())
                 .isEqualTo("{\"ttl\":\"1d12h\",\"maxPreviews\":3,\"expiry\":\"Deprovision\"}");
         assertThat(config.get("plans").has("starter")).isTrue();
+    }
+
+    @Test
+    void leaderElectionTimingsArePassedToTheOperatorAndCheckedByTheSchema() {
+        Deployment d = Manifests.one(
+                ChartRendering.render(
+                        "leaderElection: {leaseDuration: 30s, renewDeadline: 20s, retryPeriod: 1500ms}\n"),
+                Deployment.class);
+        assertThat(RunArgs.parse(d.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getArgs())
+                        .processOptions()
+                        .leaseTimings())
+                .isEqualTo(new LeaseTimings(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(1500)));
+        assertThatThrownBy(() -> ChartRendering.render("leaderElection: {retryPeriod: 2 seconds}\n"))
+                .hasMessageContaining("retryPeriod");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.previews.api.IngressSpec;
 import dev.previews.api.PreviewDeployment;
+import dev.previews.ops.LeaseTimings;
 import dev.previews.ops.OperatorProcess;
 import dev.previews.ops.ProcessOptions;
 import dev.previews.policy.ExpiryPolicy;
@@ -103,7 +104,8 @@ class RbacCoverageTest {
                     ProcessOptions.defaults()
                             .withManagementPort(0)
                             .withLeaderElection(leaseName, OPERATOR_NS, "rbac-test")
-                            .withLeaseTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(250))
+                            .withLeaseTimings(new LeaseTimings(
+                                    Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(250)))
                             .withOnLostLeadership(lostLeadership::incrementAndGet));
             try {
                 await().atMost(WAIT).until(() -> process.role() == OperatorProcess.Role.LEADER);

@@ -2,7 +2,6 @@ package dev.previews.ci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.previews.api.Phase;
 import dev.previews.api.PreviewDeployment;
 import dev.previews.ci.DeployOptions.Backend;
 import dev.previews.ci.DeployOptions.Build;
@@ -12,7 +11,6 @@ import dev.previews.ci.DeployOptions.Seed;
 import dev.previews.ci.DeployOptions.Source;
 import dev.previews.ci.DeployOptions.Waiting;
 import dev.previews.spec.PreviewNames;
-import dev.previews.spec.SpecCheck;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +20,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -76,9 +72,7 @@ import picocli.CommandLine.Mixin;
             "Vercel and Netlify set-ups."
         })
 public final class DeployCommand extends CiCommand {
-    private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
-    private static final int WRITE_ATTEMPTS = 5;
 
     @Mixin
     Source source = new Source();
@@ -122,7 +116,7 @@ public final class DeployCommand extends CiCommand {
                 templateSpec.path("branch").asText(null),
                 templateSpec.path("commit").asText(null));
         checkFlags();
-        ObjectNode overlay = overlay(template, src);
+        ObjectNode overlay = new DeployOverlay(source, backend, seed, preview, terminal, this::say).of(template, src);
         String name = overlay.path("metadata").path("name").asText();
         PreviewNames.problemWithPreviewName(name).ifPresent(p -> {
             throw CliFailure.invalid(p + "; pass --name with a valid one");
@@ -153,7 +147,9 @@ public final class DeployCommand extends CiCommand {
             say("deploying branch " + src.branch() + " at commit " + PreviewNames.shortCommit(src.commit())
                     + " as preview " + name + " in namespace " + namespace + " (from " + src.origin() + ")");
             reporter.deployLocated(namespace);
-            Applied applied = apply(store, overlay, src, start);
+            PreviewWrite.Applied applied = new PreviewWrite(
+                            store, terminal.clock(), this::say, seed.reseed, waiting.timeout, waiting.pollInterval)
+                    .apply(overlay, src, start);
             lastSeen = applied.preview();
             if (waiting.noWait) {
                 out().println(name);
@@ -164,7 +160,7 @@ public final class DeployCommand extends CiCommand {
     }
 
     private void checkFlags() {
-        if (!ENV_NAME.matcher(build.urlVariable).matches()) {
+        if (!DeployOverlay.ENV_NAME.matcher(build.urlVariable).matches()) {
             throw CliFailure.invalid(
                     "--url-env-var-name '" + build.urlVariable + "' is not a valid environment variable name");
         }
@@ -180,197 +176,10 @@ public final class DeployCommand extends CiCommand {
         }
     }
 
-    /**
-     * What deploy sets: the template, then branch, commit and the flags. The name is --name, else
-     * derived from the branch; a template's own name counts only when the branch came from it too (a
-     * manifest for one branch), since a template shared by all branches must not give them one name.
-     */
-    private ObjectNode overlay(ObjectNode template, CiEnvironment.Source src) {
-        ObjectNode o = template.deepCopy();
-        ObjectNode meta = PreviewManifest.at(o, "metadata");
-        String templateName = meta.path("name").asText(null);
-        String name = source.name != null
-                ? source.name
-                : templateName != null && src.origin().equals(CiEnvironment.TEMPLATE)
-                        ? templateName
-                        : PreviewNaming.nameFor(src.branch());
-        if (source.name == null && templateName != null && !templateName.equals(name)) {
-            say("note: the template's metadata.name " + templateName + " is not used for branch " + src.branch()
-                    + "; the name comes from the branch (pass --name to choose one)");
-        }
-        meta.put("name", name);
-        preview.labels.forEach(
-                (k, v) -> PreviewManifest.at(o, "metadata", "labels").put(k, v));
-        preview.annotations.forEach(
-                (k, v) -> PreviewManifest.at(o, "metadata", "annotations").put(k, v));
-        if (seed.reseed) {
-            PreviewManifest.at(o, "metadata", "annotations")
-                    .put(
-                            PreviewDeployment.RESEED_ANNOTATION,
-                            terminal.clock().instant().toString());
-        }
-        ObjectNode spec = PreviewManifest.at(o, "spec");
-        spec.put("branch", src.branch());
-        spec.put("commit", src.commit());
-        if (backend.image != null) PreviewManifest.at(o, "spec", "backend").put("image", backend.image);
-        if (backend.port != null) PreviewManifest.at(o, "spec", "backend").put("port", backend.port);
-        if (backend.replicas != null) PreviewManifest.at(o, "spec", "backend").put("replicas", backend.replicas);
-        if (backend.readinessPath != null)
-            PreviewManifest.at(o, "spec", "backend").put("readinessPath", backend.readinessPath);
-        if (backend.command != null) {
-            var words = PreviewManifest.at(o, "spec", "backend").putArray("command");
-            Words.split(backend.command).forEach(words::add);
-        }
-        PreviewManifest.putEnv(o, env("--env", backend.env), "spec", "backend");
-        if (seed.image != null) PreviewManifest.at(o, "spec", "seed").put("image", seed.image);
-        if (seed.command != null) {
-            var words = PreviewManifest.at(o, "spec", "seed").putArray("command");
-            Words.split(seed.command).forEach(words::add);
-        }
-        PreviewManifest.putEnv(o, env("--seed-env", seed.env), "spec", "seed");
-        if (preview.ttl != null) spec.put("ttl", preview.ttl);
-        if (preview.ingressHost != null)
-            PreviewManifest.at(o, "spec", "ingress").put("host", preview.ingressHost);
-        if (preview.ingressClass != null)
-            PreviewManifest.at(o, "spec", "ingress").put("className", preview.ingressClass);
-        if (preview.tlsSecret != null) PreviewManifest.at(o, "spec", "ingress").put("tlsSecretName", preview.tlsSecret);
-        if (preview.rollover != null) spec.put("rollover", preview.rollover.name());
-        return o;
-    }
-
-    private Map<String, String> env(String flag, List<String> entries) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String entry : entries) {
-            int eq = entry.indexOf('=');
-            String name = eq < 0 ? entry : entry.substring(0, eq);
-            if (!ENV_NAME.matcher(name).matches()) {
-                throw CliFailure.invalid(
-                        flag + " " + entry + ": '" + name + "' is not a valid environment variable name");
-            }
-            String value = eq < 0 ? terminal.env().get(name) : entry.substring(eq + 1);
-            if (value == null) {
-                throw CliFailure.invalid(
-                        flag + " " + name + ": no '=VALUE' given and " + name + " is not set in this environment");
-            }
-            values.put(name, value);
-        }
-        return values;
-    }
-
-    /** What was written: the preview as the server answered, and the seed Job a --reseed must not take for its result. */
-    /** @param wake the value of the wake annotation this deploy set (an asleep or expired preview), or null */
-    record Applied(PreviewDeployment preview, String staleSeedJob, String wake) {}
-
-    /** Create or update with read-modify-PUT, retried on conflicts. */
-    private Applied apply(PreviewStore store, ObjectNode overlay, CiEnvironment.Source src, Instant start)
-            throws InterruptedException {
-        String name = overlay.path("metadata").path("name").asText();
-        String namespace = overlay.path("metadata").path("namespace").asText();
-        Instant deadline = start.plus(waiting.timeout);
-        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-            ObjectNode stored = store.getRaw(namespace, name);
-            if (stored == null) {
-                List<PreviewDeployment> holders = store.list(namespace, null).stream()
-                        .filter(p -> p.getSpec() != null
-                                && src.branch().equals(p.getSpec().getBranch()))
-                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                        .toList();
-                if (!holders.isEmpty()) {
-                    String other = holders.get(0).getMetadata().getName();
-                    throw CliFailure.invalid("branch " + src.branch() + " already has the preview " + other
-                            + " in namespace " + namespace
-                            + ".\nRun deploy with --name " + other
-                            + " to update it, or delete it first (preview delete " + other
-                            + " -n " + namespace + ").");
-                }
-                check(store, overlay);
-                try {
-                    PreviewDeployment created = store.create(overlay);
-                    say("created PreviewDeployment " + name);
-                    return new Applied(created, null, null);
-                } catch (PreviewStore.Conflict e) {
-                    continue;
-                }
-            }
-            PreviewDeployment current = store.typed(stored);
-            if (current.getMetadata().getDeletionTimestamp() != null) {
-                say("preview " + name + " is being deleted; waiting until it is gone to create it again");
-                if (!Waits.gone(store, namespace, name, deadline, waiting.pollInterval, terminal.clock())) {
-                    throw new CliFailure(
-                            ExitCodes.TIMEOUT, "timed out waiting for the old preview " + name + " to be deleted");
-                }
-                continue;
-            }
-            String theirBranch =
-                    current.getSpec() == null ? null : current.getSpec().getBranch();
-            if (!src.branch().equals(theirBranch)) {
-                throw CliFailure.invalid(
-                        "the preview " + name + " in namespace " + namespace + " belongs to branch " + theirBranch
-                                + ", not " + src.branch()
-                                + " (a preview's branch cannot change).\nPass --name with another name, or delete it "
-                                + "first (preview delete " + name + " -n " + namespace + ").");
-            }
-            var status = current.getStatus();
-            String wake = null;
-            if (status != null && (status.getPhase() == Phase.Expired || status.getPhase() == Phase.Asleep)) {
-                // a deploy is activity: it wakes an asleep preview, and provisions an expired one again
-                wake = WakeValue.next(current, terminal.clock().instant());
-                PreviewManifest.at(overlay, "metadata", "annotations").put(PreviewDeployment.WAKE_ANNOTATION, wake);
-                say("preview " + name
-                        + (status.getPhase() == Phase.Expired
-                                ? " expired and its backend was removed; waking it provisions it again"
-                                : " is asleep; waking it"));
-            }
-            ObjectNode merged = PreviewManifest.overlay(stored, overlay);
-            check(store, merged);
-            String staleSeedJob = seed.reseed && status != null && status.getSeed() != null
-                    ? status.getSeed().getJobName()
-                    : null;
-            if (merged.equals(stored)) {
-                say("preview " + name + " already has this spec; nothing to write");
-                return new Applied(current, staleSeedJob, wake);
-            }
-            try {
-                PreviewDeployment updated = store.update(merged);
-                say("updated PreviewDeployment " + name
-                        + (Objects.equals(current.getSpec().getCommit(), src.commit())
-                                ? ""
-                                : " (was commit "
-                                        + PreviewNames.shortCommit(
-                                                current.getSpec().getCommit()) + ")"));
-                return new Applied(updated, staleSeedJob, wake);
-            } catch (PreviewStore.Conflict e) {
-                say("preview " + name + " changed while being updated; reading it again");
-            }
-        }
-        throw CliFailure.error("gave up writing preview " + name + " after " + WRITE_ATTEMPTS
-                + " attempts: someone else keeps changing it at the same time");
-    }
-
-    /** Refuses what the operator would refuse, before anything is written. */
-    private static void check(PreviewStore store, ObjectNode candidate) {
-        PreviewDeployment typed;
-        try {
-            typed = store.typed(candidate);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.invalid(
-                    "the preview does not fit the PreviewDeployment schema: " + Failures.jsonProblem(e));
-        }
-        if (typed.getSpec() == null
-                || typed.getSpec().getBackend() == null
-                || typed.getSpec().getBackend().getImage() == null) {
-            throw CliFailure.invalid(
-                    "no backend image: pass --image, or -f with a template that sets spec.backend.image");
-        }
-        SpecCheck.Result result = SpecCheck.check(typed, null);
-        if (!result.ok()) {
-            throw CliFailure.invalid("the preview's spec is not valid: " + result.message());
-        }
-    }
-
     // ---- waiting ---------------------------------------------------------------------------------
 
-    private int await(PreviewStore store, Applied applied, CiEnvironment.Source src, Instant start) throws Exception {
+    private int await(PreviewStore store, PreviewWrite.Applied applied, CiEnvironment.Source src, Instant start)
+            throws Exception {
         String name = applied.preview().getMetadata().getName();
         String namespace = applied.preview().getMetadata().getNamespace();
         long generation =

@@ -14,7 +14,6 @@ import dev.previews.api.RolloverStatus;
 import dev.previews.api.SeedStatus;
 import dev.previews.lifecycle.Backend.ChildState;
 import dev.previews.lifecycle.Decision.Action;
-import dev.previews.lifecycle.Decision.Create;
 import dev.previews.lifecycle.Decision.Delete;
 import dev.previews.lifecycle.Decision.Notice;
 import dev.previews.policy.PodDefaults;
@@ -158,14 +157,7 @@ final class BlueGreen {
                             && j.getMetadata().getDeletionTimestamp() == null
                             && SeedOutcome.of(j).state() == SeedOutcome.State.RUNNING)
                     .forEach(j -> actions.add(new Delete(j, DeletionPropagation.BACKGROUND)));
-            PodDefaults defaults = o.plan().podDefaults();
-            actions.add(new Create(
-                    SeedJobs.job(
-                            preview,
-                            SeedJobs.container(preview, resolved.seedImage(), next.getUrl(), defaults),
-                            fingerprint,
-                            defaults),
-                    null));
+            actions.add(Seeding.createSeedJob(o, resolved.seedImage(), next.getUrl(), fingerprint));
             next.setSeed(Seeding.seedStatus(jobName, Timestamps.format(o.now()), null, null, fingerprint));
             next.setPhase(RolloverPhase.Seeding);
             next.setMessage("seed Job " + jobName + " runs against " + next.getUrl());

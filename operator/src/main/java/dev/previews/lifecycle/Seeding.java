@@ -69,14 +69,7 @@ final class Seeding {
             jobs.stream()
                     .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
                     .forEach(j -> actions.add(new Delete(j, DeletionPropagation.BACKGROUND)));
-            PodDefaults defaults = o.plan().podDefaults();
-            actions.add(new Create(
-                    SeedJobs.job(
-                            preview,
-                            SeedJobs.container(preview, resolved.seedImage(), status.getUrl(), defaults),
-                            fingerprint,
-                            defaults),
-                    null));
+            actions.add(createSeedJob(o, resolved.seedImage(), status.getUrl(), fingerprint));
             status.setSeed(seedStatus(jobName, Timestamps.format(o.now()), null, null, fingerprint));
             draft.condition(SEEDED, FALSE, Seed.SEEDING, "seed Job " + jobName + " is running");
             draft.condition(SEED_FAILED, FALSE, Seed.NOT_FAILED, "");
@@ -150,6 +143,15 @@ final class Seeding {
 
     private static SeedStatus withFingerprint(SeedStatus seed, String fingerprint) {
         return seedStatus(seed.getJobName(), seed.getStartedAt(), seed.getFinishedAt(), seed.getMessage(), fingerprint);
+    }
+
+    /** The creation of the preview's seed Job against the backend at {@code url}, with the plan's pod defaults. */
+    static Create createSeedJob(Observed o, String seedImage, String url, String fingerprint) {
+        PreviewDeployment preview = o.preview();
+        PodDefaults defaults = o.plan().podDefaults();
+        return new Create(
+                SeedJobs.job(preview, SeedJobs.container(preview, seedImage, url, defaults), fingerprint, defaults),
+                null);
     }
 
     static SeedStatus seedStatus(

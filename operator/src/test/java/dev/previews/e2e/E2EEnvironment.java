@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -126,9 +125,9 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
         Instant begin = Instant.now();
         this.admin = admin;
         requireNoKubelets();
-        this.crd = installCrd();
+        this.crd = installCrd(admin);
         this.rbac = OperatorRbac.load(admin);
-        installRbac();
+        rbac.install(admin);
         this.token = tokenFor(
                 rbac.serviceAccount().getMetadata().getNamespace(),
                 rbac.serviceAccount().getMetadata().getName());
@@ -220,7 +219,8 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
         return CrdFinisher.load();
     }
 
-    private CustomResourceDefinition installCrd() {
+    /** Installs the built CRD (or updates it) and waits until the API server serves it; the fault tier too. */
+    public static CustomResourceDefinition installCrd(KubernetesClient admin) {
         CustomResourceDefinition built = builtCrd();
         admin.apiextensions().v1().customResourceDefinitions().resource(built).createOr(NonDeletingOperation::update);
         await("CRD " + CRD_NAME + " established")
@@ -240,22 +240,6 @@ public final class E2EEnvironment implements ExtensionContext.Store.CloseableRes
                                             "Established".equals(cond.getType()) && "True".equals(cond.getStatus()));
                 });
         return built;
-    }
-
-    private void installRbac() {
-        for (HasMetadata object : rbac.objects()) {
-            String ns = object.getMetadata().getNamespace();
-            if (ns != null && admin.namespaces().withName(ns).get() == null) {
-                admin.namespaces()
-                        .resource(new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .endMetadata()
-                                .build())
-                        .create();
-            }
-            admin.resource(object).createOr(NonDeletingOperation::update);
-        }
     }
 
     private String tokenFor(String namespace, String serviceAccount) {

@@ -2,11 +2,13 @@ package dev.previews.e2e;
 
 import dev.previews.packaging.ChartRendering;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +40,23 @@ public final class OperatorRbac {
             }
         }
         return new OperatorRbac(objects);
+    }
+
+    /** Creates or updates the objects, and the namespaces they live in when missing; the fault tier too. */
+    public void install(KubernetesClient admin) {
+        for (HasMetadata object : objects) {
+            String ns = object.getMetadata().getNamespace();
+            if (ns != null && admin.namespaces().withName(ns).get() == null) {
+                admin.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .endMetadata()
+                                .build())
+                        .create();
+            }
+            admin.resource(object).createOr(NonDeletingOperation::update);
+        }
     }
 
     public List<HasMetadata> objects() {

@@ -7,14 +7,11 @@ import dev.previews.e2e.FakeKubelet;
 import dev.previews.e2e.OperatorRbac;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,23 +66,11 @@ final class FaultCluster implements ExtensionContext.Store.CloseableResource {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        installCrd();
+        E2EEnvironment.installCrd(admin);
         // namespaces an earlier run left behind (killed before its clean-up) would load the operators
         admin.namespaces().withLabel("faults.previews.dev/tier", "true").delete();
         OperatorRbac rbac = OperatorRbac.load(admin);
-        for (HasMetadata object : rbac.objects()) {
-            String ns = object.getMetadata().getNamespace();
-            if (ns != null && admin.namespaces().withName(ns).get() == null) {
-                admin.namespaces()
-                        .resource(new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .endMetadata()
-                                .build())
-                        .create();
-            }
-            admin.resource(object).createOr(NonDeletingOperation::update);
-        }
+        rbac.install(admin);
         this.token = admin.serviceAccounts()
                 .inNamespace(rbac.serviceAccount().getMetadata().getNamespace())
                 .withName(rbac.serviceAccount().getMetadata().getName())
@@ -115,25 +100,6 @@ final class FaultCluster implements ExtensionContext.Store.CloseableResource {
         Config config = Config.autoConfigure(null);
         config.setRequestRetryBackoffLimit(retries);
         return new KubernetesClientBuilder().withConfig(config).build();
-    }
-
-    private void installCrd() {
-        CustomResourceDefinition built = E2EEnvironment.builtCrd();
-        admin.apiextensions().v1().customResourceDefinitions().resource(built).createOr(NonDeletingOperation::update);
-        await("CRD established")
-                .atMost(E2EEnvironment.WAIT)
-                .pollInterval(E2EEnvironment.POLL)
-                .until(() -> {
-                    CustomResourceDefinition c = admin.apiextensions()
-                            .v1()
-                            .customResourceDefinitions()
-                            .withName(E2EEnvironment.CRD_NAME)
-                            .get();
-                    return c != null
-                            && c.getStatus() != null
-                            && c.getStatus().getConditions().stream()
-                                    .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
-                });
     }
 
     private void writeOperatorConfig() {

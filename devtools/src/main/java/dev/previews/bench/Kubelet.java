@@ -1,5 +1,6 @@
 package dev.previews.bench;
 
+import dev.previews.simulator.OnAddOrUpdate;
 import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
 import java.util.Set;
@@ -42,7 +42,7 @@ final class Kubelet implements AutoCloseable {
         informer = client.pods()
                 .inAnyNamespace()
                 .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-                .inform(handler(this::submit));
+                .inform(OnAddOrUpdate.handler(this::submit));
         return this;
     }
 
@@ -152,23 +152,5 @@ final class Kubelet implements AutoCloseable {
         if (informer != null) informer.close();
         workers.shutdownNow();
         client.close();
-    }
-
-    /** An informer handler that calls {@code onChange} with each added or updated object. */
-    static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                onChange.accept(obj);
-            }
-
-            @Override
-            public void onUpdate(T before, T after) {
-                onChange.accept(after);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean unknownFinalState) {}
-        };
     }
 }

@@ -7,6 +7,7 @@ import dev.previews.operator.PreviewOperator;
 import dev.previews.policy.ExpiryPolicy;
 import dev.previews.policy.OperatorConfig;
 import dev.previews.policy.Plan;
+import dev.previews.simulator.OnAddOrUpdate;
 import dev.previews.spec.PreviewNames;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -167,7 +168,7 @@ public final class RealApiBenchmark {
                     .deployments()
                     .inAnyNamespace()
                     .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-                    .inform(Kubelet.handler((Deployment d) -> {
+                    .inform(OnAddOrUpdate.handler((Deployment d) -> {
                         Progress p = progressOf.get(key(d));
                         if (p != null && available(d) && p.available.compareAndSet(0, 1)) p.step(workers, p.gate1);
                     })));
@@ -176,7 +177,7 @@ public final class RealApiBenchmark {
                     .jobs()
                     .inAnyNamespace()
                     .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
-                    .inform(Kubelet.handler((Job j) -> {
+                    .inform(OnAddOrUpdate.handler((Job j) -> {
                         Progress p = progressOf.get(key(j));
                         if (p != null && complete(j) && p.complete.compareAndSet(0, 1)) p.step(workers, p.gate2);
                     })));
@@ -408,7 +409,7 @@ public final class RealApiBenchmark {
             this.clock = clock;
             this.informer = client.resources(PreviewDeployment.class)
                     .inAnyNamespace()
-                    .inform(Kubelet.handler((PreviewDeployment p) -> {
+                    .inform(OnAddOrUpdate.handler((PreviewDeployment p) -> {
                         if (p.getStatus() != null) {
                             clock.statusWritten(
                                     p.getMetadata().getNamespace(),

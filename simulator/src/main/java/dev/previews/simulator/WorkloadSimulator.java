@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +79,7 @@ public final class WorkloadSimulator implements AutoCloseable {
                 .inAnyNamespace()
                 .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
                 .runnableInformer(0);
-        deployments.addEventHandler(handler(d -> {
+        deployments.addEventHandler(OnAddOrUpdate.handler(d -> {
             if (!isAvailable(d))
                 later(() -> latest(deployments, d).filter(c -> !isAvailable(c)).ifPresent(this::markAvailable));
         }));
@@ -91,7 +89,7 @@ public final class WorkloadSimulator implements AutoCloseable {
                 .inAnyNamespace()
                 .withLabel(PreviewNames.LABEL_MANAGED_BY, PreviewNames.MANAGED_BY)
                 .runnableInformer(0);
-        jobs.addEventHandler(handler(j -> {
+        jobs.addEventHandler(OnAddOrUpdate.handler(j -> {
             if (!isFinished(j))
                 later(() -> latest(jobs, j).filter(c -> !isFinished(c)).ifPresent(this::finishByEnvironment));
         }));
@@ -104,23 +102,6 @@ public final class WorkloadSimulator implements AutoCloseable {
     private static <T extends HasMetadata> Optional<T> latest(SharedIndexInformer<T> informer, T seen) {
         return Optional.ofNullable(informer.getStore().get(seen))
                 .filter(o -> o.getMetadata().getDeletionTimestamp() == null);
-    }
-
-    private <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                onChange.accept(obj);
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                onChange.accept(newObj);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
-        };
     }
 
     private void later(Runnable action) {
